@@ -1,0 +1,30 @@
+# Elke Deur. `make run` starts everything, `make test` tests everything.
+# Both install what is missing (only when missing or changed) and train only when bot data changed.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help run test envs train lock clean
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+envs: ## Create/update both virtualenvs from the lock files
+	@scripts/ensure-env.sh rasa
+	@scripts/ensure-env.sh app
+
+train: envs ## Train the Rasa model if bot data or config changed
+	@scripts/train.sh
+
+run: train ## Run the assistant: web chat on http://localhost:8000/, console on /console
+	@PYTHONPATH=$(CURDIR) .venvs/app/bin/python -m scripts.run
+
+test: ## Install, train and run the whole test suite; prints the total time
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory train && scripts/test.sh; status=$$?; \
+	echo "==> make test finished in $$(( $$(date +%s) - start )) s (exit $$status)"; exit $$status
+
+lock: ## Regenerate requirements/*.lock from requirements/*.in in fresh venvs
+	@scripts/lock.sh
+
+clean: ## Remove generated state (databases, models, spaCy pipeline); keeps the venvs
+	rm -rf var models

@@ -1,0 +1,69 @@
+"""Public conversation API: the door every channel comes through."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, status
+
+from bridge.api.deps import RasaDep, SessionDep
+from bridge.models import Conversation
+from bridge.schemas.conversation import (
+    ConversationCreate,
+    ConversationCreated,
+    ConversationPublic,
+    MessageIn,
+    MessagePublic,
+    RepliesOut,
+)
+from bridge.services.conversations import handle_user_message
+from bridge.services.rasa_client import RasaUnavailable
+
+router = APIRouter(prefix="/api/conversations", tags=["conversations"])
+
+NOT_FOUND = "Dit gesprek bestaat niet (meer). Begin een nieuw gesprek."
+BOT_UNAVAILABLE = (
+    "Het lukt nu even niet om uw bericht te beantwoorden. Uw bericht is bewaard; probeert u het zo nog eens."
+)
+
+
+def _get_or_404(session: SessionDep, conversation_id: str) -> Conversation:
+    conversation = session.get(Conversation, conversation_id)
+    if conversation is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
+    return conversation
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ConversationCreated)
+def create_conversation(session: SessionDep, body: ConversationCreate | None = None) -> ConversationCreated:
+    """Start a new conversation; its id is also the Rasa sender id."""
+    conversation = Conversation(channel=(body or ConversationCreate()).channel)
+    session.add(conversation)
+    session.commit()
+    return ConversationCreated(id=conversation.id)
+
+
+@router.post("/{conversation_id}/messages", response_model=RepliesOut)
+def post_message(conversation_id: str, body: MessageIn, session: SessionDep, rasa: RasaDep) -> RepliesOut:
+    """Send the user's message; answer with the bot's replies (empty while a medewerker answers)."""
+    conversation = _get_or_404(session, conversation_id)
+    try:
+        replies = handle_user_message(session, rasa, conversation, text=body.text, payload=body.payload)
+    except RasaUnavailable:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, BOT_UNAVAILABLE) from None
+    return RepliesOut.model_validate({"replies": replies})
+
+
+@router.get("/{conversation_id}", response_model=ConversationPublic)
+def read_conversation(conversation_id: str, session: SessionDep, rasa: RasaDep) -> ConversationPublic:
+    """The conversation with its status, the bot's slots and all messages."""
+    conversation = _get_or_404(session, conversation_id)
+    try:
+        slots = rasa.slots(conversation.id)
+    except RasaUnavailable:
+        slots = {}
+    return ConversationPublic(
+        id=conversation.id,
+        channel=conversation.channel,
+        status=conversation.status,
+        slots=slots,
+        messages=[MessagePublic.model_validate(m) for m in conversation.messages],
+    )

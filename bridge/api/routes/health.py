@@ -1,0 +1,38 @@
+"""Health of the bridge and of the processes it depends on."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import APIRouter, Response, status
+from sqlalchemy import text
+
+from bridge.api.deps import RasaDep, SessionDep, SettingsDep
+
+router = APIRouter(tags=["health"])
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2.0).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@router.get("/health")
+def health(response: Response, session: SessionDep, rasa: RasaDep, settings: SettingsDep) -> dict[str, str]:
+    """`ok` when the database, Rasa and the action server all answer; 503 otherwise."""
+    try:
+        session.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception:  # any database error means "not healthy", whatever the driver
+        database = "fout"
+    checks = {
+        "bridge": "ok",
+        "database": database,
+        "rasa": "ok" if rasa.is_healthy() else "onbereikbaar",
+        "actions": "ok" if _answers(f"{settings.actions_url}/health") else "onbereikbaar",
+    }
+    healthy = all(value == "ok" for value in checks.values())
+    if not healthy:
+        response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    return {"status": "ok" if healthy else "gestoord", **checks}

@@ -1,0 +1,247 @@
+"""Validated shapes of the knowledge base files (regelingen, O&O-fondsen, sectoren, regio's)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+
+class Status(str, Enum):
+    """Curated status of a regeling or fund; `beeindigd` is also derived from `geldig_tot`."""
+
+    open = "open"
+    gesloten = "gesloten"
+    beeindigd = "beeindigd"
+    onzeker = "onzeker"
+
+
+class Rol(str, Enum):
+    """Slot `rol` (docs/contracts.md)."""
+
+    werkende = "werkende"
+    werkzoekende = "werkzoekende"
+    werkgever = "werkgever"
+
+
+class Uitkering(str, Enum):
+    """Slot `uitkering` (docs/contracts.md)."""
+
+    ww = "ww"
+    wia = "wia"
+    wajong = "wajong"
+    bijstand = "bijstand"
+    geen = "geen"
+
+
+class Sector(str, Enum):
+    """Slot `sector` (docs/contracts.md)."""
+
+    zorg = "zorg"
+    techniek = "techniek"
+    bouw = "bouw"
+    horeca = "horeca"
+    transport_logistiek = "transport_logistiek"
+    ict = "ict"
+    onderwijs = "onderwijs"
+    detailhandel = "detailhandel"
+    schoonmaak = "schoonmaak"
+    metaal = "metaal"
+    installatie = "installatie"
+    kinderopvang = "kinderopvang"
+    overheid = "overheid"
+    landbouw = "landbouw"
+    zakelijke_dienstverlening = "zakelijke_dienstverlening"
+    uitzend = "uitzend"
+
+
+class Behoefte(str, Enum):
+    """Slot `behoefte` (docs/contracts.md)."""
+
+    scholing = "scholing"
+    ander_werk = "ander_werk"
+    werk_vinden = "werk_vinden"
+    ontslag_dreigt = "ontslag_dreigt"
+    personeel_vinden = "personeel_vinden"
+    loonkostensubsidie = "loonkostensubsidie"
+    praktijkleren = "praktijkleren"
+    hulp_schulden_zorg = "hulp_schulden_zorg"
+    aanpassing_werkplek = "aanpassing_werkplek"
+    inkomen = "inkomen"
+
+
+class Arrangeur(str, Enum):
+    """Slot `arrangeur` (docs/contracts.md)."""
+
+    uwv = "uwv"
+    gemeente = "gemeente"
+    sociale_partners = "sociale_partners"
+    werkgeversservicepunt = "werkgeversservicepunt"
+
+
+class Uitvoerder(str, Enum):
+    """Organisations that carry out a regeling."""
+
+    uwv = "UWV"
+    gemeente = "gemeente"
+    duo = "DUO"
+    rvo = "RVO"
+    uvb = "Uitvoering van Beleid SZW"
+    belastingdienst = "Belastingdienst"
+    oo_fonds = "O&O-fonds"
+    werkgever = "werkgever"
+    sociale_partners = "sociale partners"
+    werkcentrum = "Werkcentrum"
+    leerwerkloket = "leerwerkloket"
+    ggz = "ggz-instelling"
+    szw = "ministerie van SZW"
+
+
+def _check_url(value: str) -> str:
+    """Accept only absolute http(s) URLs as sources."""
+    if not value.startswith(("https://", "http://")) or " " in value:
+        raise ValueError(f"geen geldige URL: {value!r}")
+    return value
+
+
+Url = Annotated[str, AfterValidator(_check_url)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class _Strict(BaseModel):
+    """Base: unknown fields are errors, so a typo in a YAML key fails loading."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Bedrag(_Strict):
+    """One thing a regeling or fund pays or gives, with the year the amount applies to."""
+
+    omschrijving: NonEmpty
+    jaar: int | None = Field(default=None, ge=2000, le=2100)
+
+    @model_validator(mode="after")
+    def _amount_needs_year(self) -> Bedrag:
+        # Amounts change yearly; an amount without its year would be misleading.
+        if "€" in self.omschrijving and self.jaar is None:
+            raise ValueError("een bedrag in euro heeft een 'jaar' nodig")
+        return self
+
+
+class VoorWie(_Strict):
+    """Who a regeling is for; an empty list means 'no restriction on this field'."""
+
+    rollen: list[Rol] = Field(min_length=1)
+    uitkeringen: list[Uitkering] = []
+    sectoren: list[Sector] = []
+    voorwaarden: list[NonEmpty] = []
+
+
+class Aanvragen(_Strict):
+    """Who applies, where, and the deadlines."""
+
+    wie: NonEmpty
+    waar: NonEmpty
+    termijn: str | None = None
+
+
+class Regeling(_Strict):
+    """One regeling as stored in knowledge/regelingen/<slug>.yml."""
+
+    slug: Slug
+    naam: NonEmpty
+    aliassen: list[NonEmpty] = []
+    samenvatting: NonEmpty
+    voor_wie: VoorWie
+    behoeften: list[Behoefte] = []
+    wat_je_krijgt: list[Bedrag] = Field(min_length=1)
+    aanvragen: Aanvragen
+    uitvoerder: list[Uitvoerder] = Field(min_length=1)
+    geldig_van: dt.date | None = None
+    geldig_tot: dt.date | None = None
+    status: Status
+    opvolger: Slug | None = None
+    bronnen: list[Url] = Field(min_length=1)
+    peildatum: dt.date
+    onzeker: list[NonEmpty] = []
+    opmerking: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Regeling:
+        if self.geldig_van and self.geldig_tot and self.geldig_tot < self.geldig_van:
+            raise ValueError("geldig_tot ligt voor geldig_van")
+        if self.status is Status.beeindigd and self.geldig_tot is None:
+            raise ValueError("een beeindigde regeling heeft 'geldig_tot' nodig")
+        if self.status is Status.onzeker and not (self.onzeker or self.opmerking):
+            raise ValueError("status 'onzeker' vraagt om een toelichting in 'onzeker' of 'opmerking'")
+        if self.opvolger == self.slug:
+            raise ValueError("een regeling kan niet haar eigen opvolger zijn")
+        return self
+
+
+class OoFonds(_Strict):
+    """One sectoral O&O-fonds as stored in knowledge/oo-fondsen/<slug>.yml."""
+
+    slug: Slug
+    naam: NonEmpty
+    branche: NonEmpty
+    sectoren: list[Sector] = []
+    samenvatting: NonEmpty
+    wat_betaalt: list[Bedrag] = Field(min_length=1)
+    status: Status
+    bronnen: list[Url] = Field(min_length=1)
+    peildatum: dt.date
+    onzeker: list[NonEmpty] = []
+
+    @model_validator(mode="after")
+    def _consistent(self) -> OoFonds:
+        if self.status is Status.onzeker and not self.onzeker:
+            raise ValueError("status 'onzeker' vraagt om een toelichting in 'onzeker'")
+        return self
+
+
+class SectorFondsen(_Strict):
+    """Which funds serve one contract sector, or an honest note that none was found."""
+
+    fondsen: list[Slug] = []
+    uitleg: NonEmpty
+    verwijzing: list[NonEmpty] = []
+    bronnen: list[Url] = []
+
+    @model_validator(mode="after")
+    def _no_fund_needs_pointer(self) -> SectorFondsen:
+        # Without a fund the user still needs somewhere to go (cao, werkgever, SectorplanPlus).
+        if not self.fondsen and not self.verwijzing:
+            raise ValueError("zonder fonds is een 'verwijzing' nodig")
+        return self
+
+
+class Loket(_Strict):
+    """A regional desk (WSP, Werkcentrum, leerwerkloket) as far as a source names it."""
+
+    naam: NonEmpty
+    url: Url | None = None
+    bron: Url | None = None
+    opmerking: str | None = None
+
+
+class Regio(_Strict):
+    """One arbeidsmarktregio with its regional loketten (knowledge/regios.yml)."""
+
+    code: Annotated[str, Field(pattern=r"^AM\d{2}$")]
+    naam: NonEmpty
+    werkgeversservicepunt: Loket
+    werkcentrum: Loket
+    leerwerkloket: Loket | None = None
+
+
+class RegiosFile(_Strict):
+    """Top level of knowledge/regios.yml."""
+
+    peildatum: dt.date
+    zoek_via: Url
+    bronnen: list[Url] = Field(min_length=1)
+    regios: list[Regio] = Field(min_length=1)

@@ -1,0 +1,66 @@
+"""API shapes of conversations and messages (public contract: keep stable)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+MAX_MESSAGE_LENGTH = 2000
+
+
+class ConversationCreate(BaseModel):
+    channel: str = Field("web", pattern=r"^[a-z]{2,20}$")
+
+
+class ConversationCreated(BaseModel):
+    id: str
+
+
+class Button(BaseModel):
+    title: str
+    payload: str
+
+
+class Reply(BaseModel):
+    text: str | None = None
+    buttons: list[Button] = []
+
+
+class MessageIn(BaseModel):
+    """A user's message: free text, or the payload of a button they chose."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(None, max_length=MAX_MESSAGE_LENGTH)
+    payload: str | None = Field(None, max_length=MAX_MESSAGE_LENGTH, pattern=r"^/")
+
+    @model_validator(mode="after")
+    def _text_or_payload(self) -> MessageIn:
+        if not (self.text and self.text.strip()) and not self.payload:
+            raise ValueError("Het bericht is leeg: stuur een tekst of kies een knop.")
+        return self
+
+
+class RepliesOut(BaseModel):
+    replies: list[Reply]
+
+
+class MessagePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    author: str
+    text: str | None
+    payload: str | None
+    buttons: list[Button] | None
+    created_at: datetime
+
+
+class ConversationPublic(BaseModel):
+    id: str
+    channel: str
+    status: str
+    slots: dict[str, Any]
+    messages: list[MessagePublic]

@@ -1,0 +1,102 @@
+"""Where a user's message goes: stored first, then to Rasa or to the staff queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bridge.models import Conversation, ConversationStatus, HandoffCase, Message
+from bridge.models.conversation import Author
+from bridge.services.rasa_client import RasaClient
+
+WAITING_NOTICE = (
+    "Uw bericht is doorgegeven. Een medewerker van {queue} leest mee en antwoordt hier zo snel mogelijk."
+)
+
+
+def store_message(
+    session: Session,
+    conversation: Conversation,
+    *,
+    author: Author,
+    text: str | None = None,
+    payload: str | None = None,
+    buttons: list[dict[str, Any]] | None = None,
+    delivered: bool = False,
+) -> Message:
+    """Store one message and commit at once, so a later failure cannot lose it."""
+    message = Message(
+        conversation_id=conversation.id,
+        author=author.value,
+        text=text,
+        payload=payload,
+        buttons=buttons or None,
+        delivered=delivered,
+    )
+    session.add(message)
+    session.commit()
+    return message
+
+
+def normalise_replies(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Keep what channels render from Rasa's REST replies: text and buttons."""
+    replies = []
+    for item in raw:
+        buttons = [
+            {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+            for b in item.get("buttons") or []
+        ]
+        if item.get("text") or buttons:
+            replies.append({"text": item.get("text"), "buttons": buttons})
+    return replies
+
+
+def open_case(session: Session, conversation_id: str) -> HandoffCase | None:
+    """The conversation's newest case that is not closed."""
+    return session.scalars(
+        select(HandoffCase)
+        .where(HandoffCase.conversation_id == conversation_id, HandoffCase.status != "gesloten")
+        .order_by(HandoffCase.created_at.desc())
+        .limit(1)
+    ).first()
+
+
+def handle_user_message(
+    session: Session,
+    rasa: RasaClient,
+    conversation: Conversation,
+    *,
+    text: str | None,
+    payload: str | None,
+) -> list[dict[str, Any]]:
+    """Store the user's message, route it, store and return the replies.
+
+    Raises RasaUnavailable after storing the message when the bot cannot answer.
+    """
+    message = store_message(session, conversation, author=Author.USER, text=text, payload=payload)
+
+    if conversation.status == ConversationStatus.GESLOTEN:
+        # A person who writes again after closing gets the bot back, not silence.
+        conversation.status = ConversationStatus.BOT.value
+        session.commit()
+
+    if conversation.status in (ConversationStatus.WACHT_OP_MEDEWERKER, ConversationStatus.MEDEWERKER):
+        message.delivered = True
+        session.commit()
+        if conversation.status == ConversationStatus.MEDEWERKER:
+            return []  # the medewerker answers live
+        case = open_case(session, conversation.id)
+        notice = WAITING_NOTICE.format(queue=case.queue if case else "de juiste organisatie")
+        store_message(session, conversation, author=Author.SYSTEM, text=notice, delivered=True)
+        return [{"text": notice, "buttons": []}]
+
+    replies = normalise_replies(rasa.send(conversation.id, payload or text or ""))
+    message.delivered = True
+    session.commit()
+    for reply in replies:
+        store_message(
+            session, conversation, author=Author.BOT, text=reply["text"], buttons=reply["buttons"], delivered=True
+        )
+    return replies

@@ -1,0 +1,98 @@
+"""The public conversation API: contract, storage before forwarding, routing."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from bridge.core.db import get_sessionmaker
+from bridge.models import Message
+from tests.bridge.conftest import SERVICE_TOKEN, ScriptedRasa
+
+
+def _new_conversation(client: TestClient) -> str:
+    response = client.post("/api/conversations")
+    assert response.status_code == 201
+    conversation_id = response.json()["id"]
+    assert uuid.UUID(conversation_id).version == 4
+    return conversation_id
+
+
+def _messages(conversation_id: str) -> list[Message]:
+    with get_sessionmaker()() as session:
+        return list(session.scalars(select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)))
+
+
+def test_message_goes_to_rasa_and_replies_come_back(client: TestClient, rasa: ScriptedRasa) -> None:
+    conversation_id = _new_conversation(client)
+    rasa.replies = [
+        {"recipient_id": conversation_id, "text": "Wie bent u?", "buttons": [{"title": "Werkgever", "payload": "/inform_werkgever"}]}
+    ]
+    response = client.post(f"/api/conversations/{conversation_id}/messages", json={"text": "hallo"})
+    assert response.status_code == 200
+    assert response.json() == {
+        "replies": [{"text": "Wie bent u?", "buttons": [{"title": "Werkgever", "payload": "/inform_werkgever"}]}]
+    }
+    assert rasa.received == [(conversation_id, "hallo")]
+    assert [(m.author, m.text, m.delivered) for m in _messages(conversation_id)] == [
+        ("user", "hallo", True),
+        ("bot", "Wie bent u?", True),
+    ]
+
+
+def test_payload_is_forwarded_as_is(client: TestClient, rasa: ScriptedRasa) -> None:
+    conversation_id = _new_conversation(client)
+    client.post(f"/api/conversations/{conversation_id}/messages", json={"payload": "/inform_werkgever"})
+    assert rasa.received == [(conversation_id, "/inform_werkgever")]
+
+
+def test_message_is_stored_even_when_rasa_is_down(client: TestClient, rasa: ScriptedRasa) -> None:
+    conversation_id = _new_conversation(client)
+    rasa.down = True
+    response = client.post(f"/api/conversations/{conversation_id}/messages", json={"text": "ik zoek werk"})
+    assert response.status_code == 503
+    assert "bewaard" in response.json()["detail"]
+    [stored] = _messages(conversation_id)
+    assert (stored.author, stored.text, stored.delivered) == ("user", "ik zoek werk", False)
+
+
+def test_empty_and_malformed_messages_get_a_clear_error(client: TestClient) -> None:
+    conversation_id = _new_conversation(client)
+    for body in ({"text": "   "}, {}, {"payload": "geen-slash"}, {"text": "x" * 2001}):
+        response = client.post(f"/api/conversations/{conversation_id}/messages", json=body)
+        assert response.status_code == 422, body
+
+
+def test_unknown_conversation_is_404(client: TestClient) -> None:
+    response = client.post(f"/api/conversations/{uuid.uuid4()}/messages", json={"text": "hoi"})
+    assert response.status_code == 404
+    assert client.get(f"/api/conversations/{uuid.uuid4()}").status_code == 404
+
+
+def test_read_conversation_shows_status_slots_and_messages(client: TestClient, rasa: ScriptedRasa) -> None:
+    conversation_id = _new_conversation(client)
+    rasa.tracker_slots = {"rol": "werkgever", "gemeente": "Almere"}
+    client.post(f"/api/conversations/{conversation_id}/messages", json={"text": "ik zoek personeel"})
+    body = client.get(f"/api/conversations/{conversation_id}").json()
+    assert body["id"] == conversation_id
+    assert body["channel"] == "web"
+    assert body["status"] == "bot"
+    assert body["slots"] == {"rol": "werkgever", "gemeente": "Almere"}
+    assert [m["author"] for m in body["messages"]] == ["user", "bot"]
+
+
+def test_after_handoff_messages_go_to_staff_not_rasa(client: TestClient, rasa: ScriptedRasa) -> None:
+    conversation_id = _new_conversation(client)
+    created = client.post(
+        "/internal/handoffs",
+        json={"conversation_id": conversation_id, "intake": {"rol": "werkzoekende", "uitkering": "ww", "arrangeur": "uwv"}},
+        headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
+    )
+    assert created.status_code == 201
+    response = client.post(f"/api/conversations/{conversation_id}/messages", json={"text": "nog een vraag"})
+    assert rasa.received == []
+    [reply] = response.json()["replies"]
+    assert "UWV" in reply["text"]
+    assert client.get(f"/api/conversations/{conversation_id}").json()["status"] == "wacht_op_medewerker"
