@@ -122,12 +122,14 @@ class Bedrag(_Strict):
 
     omschrijving: NonEmpty
     jaar: int | None = Field(default=None, ge=2000, le=2100)
+    jaar_onbekend: bool = False
 
     @model_validator(mode="after")
     def _amount_needs_year(self) -> Bedrag:
-        # Amounts change yearly; an amount without its year would be misleading.
-        if "€" in self.omschrijving and self.jaar is None:
-            raise ValueError("een bedrag in euro heeft een 'jaar' nodig")
+        # Amounts change yearly; an amount without its year would be misleading,
+        # unless the source gives none and the file says so explicitly.
+        if "€" in self.omschrijving and self.jaar is None and not self.jaar_onbekend:
+            raise ValueError("een bedrag in euro heeft een 'jaar' nodig (of 'jaar_onbekend: true')")
         return self
 
 

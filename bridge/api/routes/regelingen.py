@@ -1,0 +1,116 @@
+"""GET /api/regelingen (ranked search) and GET /api/regelingen/{slug}."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, HTTPException, status
+
+from bridge.knowledge.dates import effective_status
+from bridge.knowledge.deps import KnowledgeDep, TodayDep
+from bridge.knowledge.loader import KnowledgeBase
+from bridge.knowledge.models import Behoefte, Regeling, Rol, Sector, Uitkering
+from bridge.knowledge.regios import resolve_gemeente
+from bridge.knowledge.search import Intake, Treffer, find_regelingen, fondsen_voor
+from bridge.schemas.knowledge import (
+    FondsPublic,
+    OpvolgerPublic,
+    RegelingenPublic,
+    RegelingPublic,
+    RegelingSummary,
+    RegioPublic,
+    SectorAdvies,
+)
+
+router = APIRouter(prefix="/api/regelingen", tags=["regelingen"])
+
+
+def _opvolger(kb: KnowledgeBase, regeling: Regeling, today: dt.date) -> OpvolgerPublic | None:
+    if regeling.opvolger is None:
+        return None
+    nieuw = kb.regelingen[regeling.opvolger]
+    return OpvolgerPublic(slug=nieuw.slug, naam=nieuw.naam, status=effective_status(nieuw, today))
+
+
+def _summary_fields(kb: KnowledgeBase, regeling: Regeling, today: dt.date, waarom: list[str]) -> dict[str, object]:
+    return {
+        "slug": regeling.slug,
+        "naam": regeling.naam,
+        "samenvatting": regeling.samenvatting.strip(),
+        "status": effective_status(regeling, today),
+        "uitvoerder": " / ".join(u.value for u in regeling.uitvoerder),
+        "bronnen": regeling.bronnen,
+        "peildatum": regeling.peildatum,
+        "waarom": waarom,
+        "geldig_tot": regeling.geldig_tot,
+        "opvolger": _opvolger(kb, regeling, today),
+        "onzeker": regeling.onzeker,
+    }
+
+
+def _summary(kb: KnowledgeBase, t: Treffer, today: dt.date) -> RegelingSummary:
+    return RegelingSummary.model_validate(_summary_fields(kb, t.regeling, today, t.waarom))
+
+
+@router.get("", response_model=RegelingenPublic)
+def read_regelingen(
+    kb: KnowledgeDep,
+    today: TodayDep,
+    rol: Rol | None = None,
+    uitkering: Uitkering | None = None,
+    sector: Sector | None = None,
+    gemeente: str | None = None,
+    behoefte: Behoefte | None = None,
+    q: str | None = None,
+) -> RegelingenPublic:
+    """Regelingen that fit the intake, best first; ended ones only when asked by name, with their successor."""
+    intake = Intake(rol=rol, uitkering=uitkering, sector=sector, behoefte=behoefte)
+    treffers = find_regelingen(kb, intake, q, today)
+    entry, fondsen = fondsen_voor(kb, sector)
+    waarschuwingen: list[str] = []
+    regio: RegioPublic | None = None
+    if gemeente:
+        plaats = resolve_gemeente(kb, gemeente)
+        if plaats is None:
+            waarschuwingen.append(f"De plaats '{gemeente}' ken ik niet of is niet eenduidig.")
+        else:
+            r = plaats.regio
+            regio = RegioPublic(
+                gemeente=plaats.gemeente,
+                arbeidsmarktregio=r.naam,
+                arbeidsmarktregio_code=r.code,
+                werkgeversservicepunt=r.werkgeversservicepunt.model_dump(),
+                werkcentrum=r.werkcentrum.model_dump(),
+                leerwerkloket=r.leerwerkloket.model_dump() if r.leerwerkloket else None,
+                zoek_via=kb.zoek_via,
+            )
+    return RegelingenPublic(
+        regelingen=[_summary(kb, t, today) for t in treffers],
+        count=len(treffers),
+        oo_fondsen=[FondsPublic.model_validate(f.model_dump()) for f in fondsen],
+        sector=SectorAdvies(sector=sector, **entry.model_dump()) if entry is not None and sector is not None else None,
+        regio=regio,
+        datum=today,
+        waarschuwingen=waarschuwingen,
+    )
+
+
+@router.get("/{slug}", response_model=RegelingPublic)
+def read_regeling(slug: str, kb: KnowledgeDep, today: TodayDep) -> RegelingPublic:
+    """One regeling in full, with its status on today's date."""
+    regeling = kb.regelingen.get(slug)
+    if regeling is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"Regeling '{slug}' bestaat niet in de kennisbank.")
+    fields = _summary_fields(kb, regeling, today, [])
+    return RegelingPublic.model_validate(
+        {
+            **fields,
+            "aliassen": regeling.aliassen,
+            "voor_wie": regeling.voor_wie.model_dump(mode="json"),
+            "behoeften": [b.value for b in regeling.behoeften],
+            "wat_je_krijgt": regeling.wat_je_krijgt,
+            "aanvragen": regeling.aanvragen.model_dump(),
+            "geldig_van": regeling.geldig_van,
+            "opmerking": regeling.opmerking,
+        }
+    )

@@ -1,0 +1,1 @@
+"""Knowledge base of regelingen, O&O-fondsen and regio's, plus the arrangeur rules and rekenhulp."""

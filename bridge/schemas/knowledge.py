@@ -1,0 +1,137 @@
+"""Public response and request shapes of /api/regelingen, /api/arrangeur and /api/rekenhulp."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bridge.knowledge.models import Arrangeur, Bedrag, Rol, Sector, Status, Uitkering
+
+
+class OpvolgerPublic(BaseModel):
+    """The regeling that replaced an ended one."""
+
+    slug: str
+    naam: str
+    status: Status
+
+
+class RegelingSummary(BaseModel):
+    """One regeling in a result list (a card in the chat)."""
+
+    slug: str
+    naam: str
+    samenvatting: str
+    status: Status
+    uitvoerder: str
+    bronnen: list[str]
+    peildatum: dt.date
+    waarom: list[str]
+    geldig_tot: dt.date | None
+    opvolger: OpvolgerPublic | None
+    onzeker: list[str]
+
+
+class RegelingPublic(RegelingSummary):
+    """One regeling in full (GET /api/regelingen/{slug})."""
+
+    aliassen: list[str]
+    voor_wie: dict[str, object]
+    behoeften: list[str]
+    wat_je_krijgt: list[Bedrag]
+    aanvragen: dict[str, object]
+    geldig_van: dt.date | None
+    opmerking: str | None
+
+
+class FondsPublic(BaseModel):
+    """An O&O-fonds for the intake's sector."""
+
+    slug: str
+    naam: str
+    branche: str
+    sectoren: list[Sector]
+    samenvatting: str
+    wat_betaalt: list[Bedrag]
+    status: Status
+    bronnen: list[str]
+    peildatum: dt.date
+    onzeker: list[str]
+
+
+class SectorAdvies(BaseModel):
+    """Which funds serve the sector, or an honest 'none found' with where to go instead."""
+
+    sector: Sector
+    fondsen: list[str]
+    uitleg: str
+    verwijzing: list[str]
+    bronnen: list[str]
+
+
+class RegioPublic(BaseModel):
+    """The intake's gemeente with its arbeidsmarktregio and regional loketten."""
+
+    gemeente: str
+    arbeidsmarktregio: str
+    arbeidsmarktregio_code: str
+    werkgeversservicepunt: dict[str, object]
+    werkcentrum: dict[str, object]
+    leerwerkloket: dict[str, object] | None
+    zoek_via: str
+
+
+class RegelingenPublic(BaseModel):
+    """GET /api/regelingen: ranked regelingen plus sector funds and the regional loketten."""
+
+    regelingen: list[RegelingSummary]
+    count: int
+    oo_fondsen: list[FondsPublic]
+    sector: SectorAdvies | None
+    regio: RegioPublic | None
+    datum: dt.date = Field(description="The date against which open/ended was decided.")
+    waarschuwingen: list[str]
+
+
+class ArrangeurRequest(BaseModel):
+    """POST /api/arrangeur body; every field is optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rol: Rol | None = None
+    uitkering: Uitkering | None = None
+    gemeente: str | None = None
+    tekst: str | None = Field(default=None, max_length=2000)
+
+
+class ArrangeurPublic(BaseModel):
+    """The responsible organisation, why, the one missing slot, and the regional loket."""
+
+    arrangeur: Arrangeur | None
+    uitleg: str
+    ontbreekt: list[str]
+    loket: dict[str, object] | None
+
+
+class RekenhulpRequest(BaseModel):
+    """POST /api/rekenhulp/loonkostensubsidie body."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    loonwaarde_procent: Decimal = Field(ge=0, le=100)
+    uren_per_week: Decimal = Field(gt=0, le=60)
+    brutoloon_per_maand: Decimal | None = Field(default=None, gt=0)
+    wml_per_uur: Decimal | None = Field(default=None, gt=0, description="Override of the minimumloon per uur.")
+
+
+class RekenhulpPublic(BaseModel):
+    """Indicative monthly subsidy with its breakdown and the caveat (amounts in euro, as JSON numbers)."""
+
+    indicatie_per_maand: float
+    opbouw: dict[str, object]
+    uitgangspunten: dict[str, object]
+    waarschuwingen: list[str]
+    voorbehoud: str
+    bronnen: list[str]
