@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from bridge.api.main import api_router
+from bridge.console import routes as console
 from bridge.core.config import PROJECT_ROOT, get_settings
 from bridge.services.rasa_client import RasaClient
 
@@ -30,5 +31,8 @@ def create_app() -> FastAPI:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     app = FastAPI(title="Elke Deur bridge", version="0.1.0", lifespan=lifespan)
     app.include_router(api_router)
+    # Staff console (issue 6): before the web chat's catch-all mount at "/".
+    app.include_router(console.router)
+    app.mount("/console/static", StaticFiles(directory=console.STATIC_DIR), name="console-static")
     app.mount("/", StaticFiles(directory=WEB_CHAT_DIR, html=True), name="webchat")
     return app

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bridge.models import Conversation, ConversationStatus, HandoffCase, Message
 from bridge.models.conversation import Author
+from bridge.services import events
 from bridge.services.rasa_client import RasaClient
 
 WAITING_NOTICE = (
@@ -25,8 +26,9 @@ def store_message(
     payload: str | None = None,
     buttons: list[dict[str, Any]] | None = None,
     delivered: bool = False,
+    staff_name: str | None = None,
 ) -> Message:
-    """Store one message and commit at once, so a later failure cannot lose it."""
+    """Store one message and commit at once, so a later failure cannot lose it; then publish it live."""
     message = Message(
         conversation_id=conversation.id,
         author=author.value,
@@ -34,10 +36,22 @@ def store_message(
         payload=payload,
         buttons=buttons or None,
         delivered=delivered,
+        staff_name=staff_name,
     )
     session.add(message)
     session.commit()
+    events.publish_message(conversation, message)
     return message
+
+
+def set_status(
+    session: Session, conversation: Conversation, status: ConversationStatus, *, queue: str | None = None,
+    staff_name: str | None = None,
+) -> None:
+    """Change who answers the person (commits), and tell the channel live."""
+    conversation.status = status.value
+    session.commit()
+    events.publish_status(conversation, queue, staff_name)
 
 
 def normalise_replies(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -79,19 +93,22 @@ def handle_user_message(
 
     if conversation.status == ConversationStatus.GESLOTEN:
         # A person who writes again after closing gets the bot back, not silence.
-        conversation.status = ConversationStatus.BOT.value
-        session.commit()
+        set_status(session, conversation, ConversationStatus.BOT)
 
     if conversation.status in (ConversationStatus.WACHT_OP_MEDEWERKER, ConversationStatus.MEDEWERKER):
         message.delivered = True
         session.commit()
+        case = open_case(session, conversation.id)
+        if case is not None:
+            # The console of the case's organisation shows the new message without a reload.
+            events.publish_case(case.queue, case.id, "message")
         if conversation.status == ConversationStatus.MEDEWERKER:
             return []  # the medewerker answers live
-        case = open_case(session, conversation.id)
         notice = WAITING_NOTICE.format(queue=case.queue if case else "de juiste organisatie")
         store_message(session, conversation, author=Author.SYSTEM, text=notice, delivered=True)
         return [{"text": notice, "buttons": []}]
 
+    events.publish_typing(conversation.id, "bot")
     replies = normalise_replies(rasa.send(conversation.id, payload or text or ""))
     message.delivered = True
     session.commit()

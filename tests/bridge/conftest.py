@@ -36,6 +36,7 @@ class ScriptedRasa:
         self.received: list[tuple[str, str]] = []
         self.replies: list[dict[str, Any]] = [{"recipient_id": "x", "text": "Goedendag!"}]
         self.tracker_slots: dict[str, Any] = {"rol": None}
+        self.appended: list[tuple[str, dict[str, Any]]] = []
         self.down = False
 
     def send(self, sender_id: str, message: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -48,6 +49,11 @@ class ScriptedRasa:
         if self.down:
             raise RasaUnavailable("down")
         return self.tracker_slots
+
+    def append_event(self, sender_id: str, event: dict[str, Any]) -> None:
+        if self.down:
+            raise RasaUnavailable("down")
+        self.appended.append((sender_id, event))
 
     def is_healthy(self) -> bool:
         return not self.down

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, HTTPException, status
 from sqlalchemy import func, select
 
-from bridge.api.deps import SessionDep, require_service_token, require_staff_token
-from bridge.models import Conversation, ConversationStatus, HandoffCase
+from bridge.api.deps import SessionDep, require_service_token
+from bridge.api.staff_auth import staff_or_token
+from bridge.models import Conversation, ConversationStatus, HandoffCase, StaffAccount
 from bridge.schemas.handoff import HandoffCreate, HandoffCreated, HandoffPublic, HandoffsPublic
+from bridge.services import events
+from bridge.services.conversations import set_status
 from bridge.services.queues import queue_for
+from bridge.services.staff import ensure_organisation
 
 internal_router = APIRouter(prefix="/internal/handoffs", tags=["internal"], dependencies=[Depends(require_service_token)])
-router = APIRouter(prefix="/api/handoffs", tags=["handoffs"], dependencies=[Depends(require_staff_token)])
+router = APIRouter(prefix="/api/handoffs", tags=["handoffs"])
 
 
 @internal_router.post("", status_code=status.HTTP_201_CREATED, response_model=HandoffCreated)
@@ -31,17 +37,27 @@ def create_handoff(body: HandoffCreate, session: SessionDep) -> HandoffCreated:
     session.add(case)
     session.flush()  # assigns the id used in the transcript link
     case.intake = {**intake, "transcript_url": f"/api/conversations/{conversation.id}"}
-    conversation.status = ConversationStatus.WACHT_OP_MEDEWERKER.value
+    ensure_organisation(session, case.queue)  # so staff of a new queue can be given accounts
     session.commit()
+    set_status(session, conversation, ConversationStatus.WACHT_OP_MEDEWERKER, queue=case.queue)
+    events.publish_case(case.queue, case.id, "new")
     return HandoffCreated(id=case.id, queue=case.queue, status=case.status)
 
 
 @router.get("", response_model=HandoffsPublic)
-def read_handoffs(session: SessionDep, status_filter: str | None = None) -> HandoffsPublic:
-    """All handoff cases, newest first (staff only)."""
+def read_handoffs(
+    session: SessionDep,
+    staff: Annotated[StaffAccount | None, Depends(staff_or_token)],
+    status_filter: str | None = None,
+) -> HandoffsPublic:
+    """Handoff cases, newest first: a staff member sees their own organisation, the STAFF_TOKEN all."""
     query = select(HandoffCase).order_by(HandoffCase.created_at.desc())
+    count_query = select(func.count()).select_from(HandoffCase)
+    if staff is not None:
+        query = query.where(HandoffCase.queue == staff.organisation.name)
+        count_query = count_query.where(HandoffCase.queue == staff.organisation.name)
     if status_filter:
         query = query.where(HandoffCase.status == status_filter)
-    cases = session.scalars(query).all()
-    count = session.scalar(select(func.count()).select_from(HandoffCase)) or 0
+    cases = session.scalars(query).unique().all()
+    count = session.scalar(count_query) or 0
     return HandoffsPublic(data=[HandoffPublic.model_validate(c) for c in cases], count=count)

@@ -1,0 +1,326 @@
+"""The staff console at /console: server-rendered pages (Jinja2), forms with CSRF, no inline scripts."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, unquote
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import delete, select
+
+from bridge.api.deps import RasaDep, SessionDep, SettingsDep
+from bridge.api.staff_auth import (
+    SESSION_COOKIE,
+    clear_session_cookie,
+    client_address,
+    csrf_matches,
+    optional_staff_session,
+    set_session_cookie,
+)
+from bridge.models import Organisation, ReplyTemplate, StaffSession
+from bridge.services import cases
+from bridge.services.staff import LoginThrottled, audit, aware, authenticate, end_session, start_session
+
+HERE = Path(__file__).resolve().parent
+STATIC_DIR = HERE / "static"
+LOGIN_CSRF_COOKIE = "elkedeur_login_csrf"
+NOTICE_COOKIE = "elkedeur_melding"
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+
+LABELS: dict[str, dict[str, str]] = {
+    "rol": {"werkende": "Werkende (heeft werk)", "werkzoekende": "Werkzoekende", "werkgever": "Werkgever"},
+    "uitkering": {"ww": "WW", "wia": "WIA", "wajong": "Wajong", "bijstand": "Bijstand", "geen": "Geen uitkering"},
+    "arrangeur": {"uwv": "UWV", "gemeente": "Gemeente", "sociale_partners": "Sociale partners",
+                  "werkgeversservicepunt": "Werkgeversservicepunt"},
+    "reden": {
+        "gevraagd": "Vroeg zelf om een medewerker",
+        "crisis": "Mogelijk in nood (schulden, zorgen, uitzetting)",
+        "frustratie": "Liep vast met de digitale assistent",
+        "niet_begrepen": "De digitale assistent begreep de vraag niet",
+    },
+    "status": {"wacht_op_medewerker": "Wacht op u", "medewerker": "In gesprek", "gesloten": "Afgesloten",
+               "bot": "Bij de digitale assistent"},
+    "author": {"user": "Inwoner", "bot": "Digitale assistent", "system": "Melding"},
+    "outcome": {**cases.OUTCOMES, cases.HANDBACK_OUTCOME: "Teruggegeven aan de digitale assistent"},
+}
+
+
+def label(kind: str, value: Any) -> str:
+    """Dutch label for a slot or status value."""
+    if value in (None, "", []):
+        return "onbekend"
+    text = str(value)
+    return LABELS.get(kind, {}).get(text, text.replace("_", " "))
+
+
+def waiting(seconds: int) -> str:
+    """"4 min", "1 uur 5 min"."""
+    minutes = seconds // 60
+    if minutes < 1:
+        return "net binnen"
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} uur {minutes % 60} min"
+
+
+def local_time(moment: datetime) -> str:
+    """"14:05" in Dutch time (stored times are UTC; SQLite returns them naive)."""
+    return aware(moment).astimezone(AMSTERDAM).strftime("%H:%M")
+
+
+@lru_cache
+def _templates() -> Jinja2Templates:
+    """The Jinja2 environment (built on first use)."""
+    templates = Jinja2Templates(directory=HERE / "templates")  # autoescape on for .html
+    templates.env.filters["label"] = lambda value, kind: label(kind, value)
+    templates.env.globals["waiting"] = waiting
+    templates.env.filters["klok"] = local_time
+    templates.env.globals["OUTCOMES"] = cases.OUTCOMES
+    return templates
+
+
+def console_session(staff_session: Annotated[StaffSession | None, Depends(optional_staff_session)]) -> StaffSession:
+    if staff_session is None:
+        raise HTTPException(status.HTTP_303_SEE_OTHER, headers={"Location": "/console/login"})
+    return staff_session
+
+
+ConsoleSession = Annotated[StaffSession, Depends(console_session)]
+
+
+def checked_session(staff_session: ConsoleSession, csrf_token: Annotated[str, Form()] = "") -> StaffSession:
+    """For state-changing forms: the hidden csrf_token field must match the session."""
+    if not csrf_matches(staff_session.csrf_token, csrf_token):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "De beveiligingscode klopt niet. Laad de pagina opnieuw.")
+    return staff_session
+
+
+CheckedSession = Annotated[StaffSession, Depends(checked_session)]
+
+
+def _render(request: Request, name: str, staff_session: StaffSession | None, **context: Any) -> HTMLResponse:
+    context["melding"] = unquote(request.cookies.get(NOTICE_COOKIE, "")) or None
+    context.setdefault("staff", staff_session.staff if staff_session else None)
+    context.setdefault("csrf_token", staff_session.csrf_token if staff_session else "")
+    response = _templates().TemplateResponse(request, name, context)
+    response.headers["Cache-Control"] = "no-store"  # transcripts must not stay in a shared browser cache
+    _take_notice(request, response)
+    return response
+
+
+def _back(url: str, melding: str | None = None) -> RedirectResponse:
+    """Redirect after a form (PRG); the notice travels in a short-lived cookie, not in the URL,
+    so nobody can put their own text on a console page with a crafted link."""
+    response = RedirectResponse(url, status.HTTP_303_SEE_OTHER)
+    if melding:
+        response.set_cookie(NOTICE_COOKIE, quote(melding), max_age=60, httponly=True, samesite="strict", path="/console")
+    return response
+
+
+def _take_notice(request: Request, response: Response) -> None:
+    if NOTICE_COOKIE in request.cookies:
+        response.delete_cookie(NOTICE_COOKIE, path="/console")
+
+
+@router.get("/login")
+def login_page(request: Request, fout: str | None = None) -> HTMLResponse:
+    """The login form (with a double-submit CSRF token)."""
+    token = secrets.token_urlsafe(32)
+    response = _render(request, "login.html", None, login_csrf=token, fout=fout)
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/console")
+    return response
+
+
+@router.post("/login")
+def login_submit(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    email: Annotated[str, Form(max_length=254)],
+    password: Annotated[str, Form(max_length=1000)],
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Check the credentials; on success start a session and go to the queue."""
+    if not csrf_matches(request.cookies.get(LOGIN_CSRF_COOKIE, ""), csrf_token):
+        return RedirectResponse("/console/login?fout=verlopen", status.HTTP_303_SEE_OTHER)
+    try:
+        account = authenticate(session, email, password, client_address(request))
+    except LoginThrottled:
+        return RedirectResponse("/console/login?fout=geblokkeerd", status.HTTP_303_SEE_OTHER)
+    if account is None:
+        return RedirectResponse("/console/login?fout=onjuist", status.HTTP_303_SEE_OTHER)
+    new_session = start_session(session, account)
+    audit(session, account, "login", address=client_address(request))
+    session.commit()
+    response = RedirectResponse("/console", status.HTTP_303_SEE_OTHER)
+    set_session_cookie(response, new_session.token, settings)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/console")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: SessionDep, staff_session: CheckedSession) -> Response:
+    """End the session and go back to the login page."""
+    audit(session, staff_session.staff, "logout", address=client_address(request))
+    session.commit()
+    end_session(session, request.cookies.get(SESSION_COOKIE))
+    response = RedirectResponse("/console/login", status.HTTP_303_SEE_OTHER)
+    clear_session_cookie(response)
+    return response
+
+
+def _queue_context(session: SessionDep, staff_session: StaffSession) -> dict[str, Any]:
+    staff = staff_session.staff
+    open_cases = cases.queue_cases(session, staff.organisation.name)
+    return {
+        "cases": [(c, cases.waiting_seconds(c)) for c in open_cases],
+        "waiting_count": sum(1 for c in open_cases if c.claimed_by is None),
+    }
+
+
+@router.get("")
+def queue_page(request: Request, session: SessionDep, staff_session: ConsoleSession) -> HTMLResponse:
+    """What is waiting in my organisation's queue."""
+    return _render(request, "queue.html", staff_session, **_queue_context(session, staff_session))
+
+
+@router.get("/wachtrij")
+def queue_fragment(request: Request, session: SessionDep, staff_session: ConsoleSession) -> HTMLResponse:
+    """Only the queue table, for live refresh by console.js."""
+    return _render(request, "_queue_table.html", staff_session, **_queue_context(session, staff_session))
+
+
+def _own_case(session: SessionDep, staff_session: StaffSession, case_id: str) -> Any:
+    try:
+        return cases.get_case_for(session, staff_session.staff, case_id)
+    except cases.CaseNotFound:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Deze zaak bestaat niet of hoort niet bij uw organisatie.") from None
+
+
+@router.get("/zaken/{case_id}")
+def case_page(case_id: str, request: Request, session: SessionDep, staff_session: ConsoleSession) -> HTMLResponse:
+    """One case: intake summary first, what to do next, then the transcript and the actions."""
+    staff = staff_session.staff
+    case = _own_case(session, staff_session, case_id)
+    audit(session, staff, "case_view", case_id=case.id, conversation_id=case.conversation_id,
+          address=client_address(request))
+    session.commit()
+    organisations = session.scalars(
+        select(Organisation.name).where(Organisation.name != case.queue).order_by(Organisation.name)
+    ).all()
+    reply_templates = session.scalars(
+        select(ReplyTemplate).where(ReplyTemplate.organisation_id == staff.organisation_id).order_by(ReplyTemplate.title)
+    ).all()
+    return _render(
+        request, "case.html", staff_session,
+        case=case, messages=cases.transcript(session, case), waiting_seconds=cases.waiting_seconds(case),
+        organisations=organisations, reply_templates=reply_templates,
+        mine=case.claimed_by == staff.id, channel=case.conversation.channel,
+    )
+
+
+def _act(case_id: str, action: Any) -> Response:
+    try:
+        action()
+    except cases.CaseConflict as error:
+        return _back(f"/console/zaken/{case_id}", error.message)
+    return _back(f"/console/zaken/{case_id}")
+
+
+@router.post("/zaken/{case_id}/oppakken")
+def claim_form(case_id: str, request: Request, session: SessionDep, staff_session: CheckedSession) -> Response:
+    case = _own_case(session, staff_session, case_id)
+    return _act(case_id, lambda: cases.claim(session, staff_session.staff, case, address=client_address(request)))
+
+
+@router.post("/zaken/{case_id}/antwoord")
+def reply_form(
+    case_id: str, request: Request, session: SessionDep, staff_session: CheckedSession,
+    text: Annotated[str, Form(min_length=1, max_length=2000)],
+) -> Response:
+    case = _own_case(session, staff_session, case_id)
+    if not text.strip():
+        return _back(f"/console/zaken/{case_id}", "Het bericht is leeg.")
+    return _act(case_id, lambda: cases.reply(session, staff_session.staff, case, text.strip(),
+                                             address=client_address(request)))
+
+
+@router.post("/zaken/{case_id}/doorzetten")
+def transfer_form(
+    case_id: str, request: Request, session: SessionDep, staff_session: CheckedSession,
+    queue: Annotated[str, Form(max_length=200)], note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    case = _own_case(session, staff_session, case_id)
+    if not note.strip():
+        return _back(f"/console/zaken/{case_id}", "Schrijf een korte notitie voor de collega's die de zaak krijgen.")
+    try:
+        cases.transfer(session, staff_session.staff, case, queue, note.strip(), address=client_address(request))
+    except cases.CaseConflict as error:
+        return _back(f"/console/zaken/{case_id}", error.message)
+    return _back("/console", f"Zaak doorgezet naar {queue}.")
+
+
+@router.post("/zaken/{case_id}/terug-naar-bot")
+def handback_form(
+    case_id: str, request: Request, session: SessionDep, staff_session: CheckedSession, rasa: RasaDep
+) -> Response:
+    case = _own_case(session, staff_session, case_id)
+    try:
+        cases.handback(session, staff_session.staff, case, rasa, address=client_address(request))
+    except cases.CaseConflict as error:
+        return _back(f"/console/zaken/{case_id}", error.message)
+    return _back("/console", "Het gesprek is teruggegeven aan de digitale assistent.")
+
+
+@router.post("/zaken/{case_id}/afsluiten")
+def close_form(
+    case_id: str, request: Request, session: SessionDep, staff_session: CheckedSession,
+    outcome: Annotated[str, Form(max_length=30)], note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    case = _own_case(session, staff_session, case_id)
+    try:
+        cases.close(session, staff_session.staff, case, outcome, note.strip() or None, address=client_address(request))
+    except cases.CaseConflict as error:
+        return _back(f"/console/zaken/{case_id}", error.message)
+    return _back("/console", "De zaak is afgesloten.")
+
+
+@router.get("/sjablonen")
+def templates_page(request: Request, session: SessionDep, staff_session: ConsoleSession) -> HTMLResponse:
+    """Saved replies of my organisation."""
+    rows = session.scalars(
+        select(ReplyTemplate)
+        .where(ReplyTemplate.organisation_id == staff_session.staff.organisation_id)
+        .order_by(ReplyTemplate.title)
+    ).all()
+    return _render(request, "sjablonen.html", staff_session, reply_templates=rows)
+
+
+@router.post("/sjablonen")
+def template_add(
+    session: SessionDep, staff_session: CheckedSession,
+    title: Annotated[str, Form(min_length=1, max_length=100)], body: Annotated[str, Form(min_length=1, max_length=2000)],
+) -> Response:
+    session.add(ReplyTemplate(organisation_id=staff_session.staff.organisation_id, title=title.strip(), body=body.strip()))
+    session.commit()
+    return _back("/console/sjablonen")
+
+
+@router.post("/sjablonen/{template_id}/verwijderen")
+def template_delete(template_id: int, session: SessionDep, staff_session: CheckedSession) -> Response:
+    session.execute(
+        delete(ReplyTemplate).where(
+            ReplyTemplate.id == template_id, ReplyTemplate.organisation_id == staff_session.staff.organisation_id
+        )
+    )
+    session.commit()
+    return _back("/console/sjablonen")

@@ -1,0 +1,29 @@
+"""SQLAlchemy models (tables). API shapes live in `bridge.schemas`."""
+
+from bridge.models.base import Base
+from bridge.models.conversation import Conversation, ConversationStatus, Message
+from bridge.models.handoff import HandoffCase
+from bridge.models.staff import (
+    AuditLog,
+    LoginAttempt,
+    Organisation,
+    ReplyTemplate,
+    StaffAccount,
+    StaffRole,
+    StaffSession,
+)
+
+__all__ = [
+    "AuditLog",
+    "Base",
+    "Conversation",
+    "ConversationStatus",
+    "HandoffCase",
+    "LoginAttempt",
+    "Message",
+    "Organisation",
+    "ReplyTemplate",
+    "StaffAccount",
+    "StaffRole",
+    "StaffSession",
+]

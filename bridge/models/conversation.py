@@ -1,0 +1,62 @@
+"""A conversation with one person on one channel, and every message in it."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bridge.models.base import Base, new_uuid, timestamp_column, utcnow
+
+
+class ConversationStatus(enum.StrEnum):
+    """Who answers the person now (public contract values)."""
+
+    BOT = "bot"
+    WACHT_OP_MEDEWERKER = "wacht_op_medewerker"
+    MEDEWERKER = "medewerker"
+    GESLOTEN = "gesloten"
+
+
+class Author(enum.StrEnum):
+    USER = "user"
+    BOT = "bot"
+    STAFF = "staff"
+    SYSTEM = "system"
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    channel: Mapped[str] = mapped_column(String(20), default="web")
+    status: Mapped[str] = mapped_column(String(30), default=ConversationStatus.BOT.value)
+    created_at: Mapped[datetime] = timestamp_column()
+    updated_at: Mapped[datetime] = timestamp_column(onupdate=utcnow)
+
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="conversation", order_by="Message.id", cascade="all, delete-orphan"
+    )
+
+
+class Message(Base):
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    author: Mapped[str] = mapped_column(String(10))
+    text: Mapped[str | None] = mapped_column(Text)
+    # The button payload the user chose, e.g. "/inform_werkgever".
+    payload: Mapped[str | None] = mapped_column(Text)
+    buttons: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    staff_name: Mapped[str | None] = mapped_column(String(100))
+    # False until the message has reached its recipient (Rasa or the staff queue).
+    delivered: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = timestamp_column()
+
+    conversation: Mapped[Conversation] = relationship(back_populates="messages")
