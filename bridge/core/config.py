@@ -11,15 +11,21 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from bridge.core.security import SecuritySettings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VAR_DIR = PROJECT_ROOT / "var"
 PLACEHOLDER_SECRETS = {"", "changethis", "dev", "secret", "token"}
 
 
-class Settings(BaseSettings):
-    """Environment variables of the whole system (names are the upper-cased field names)."""
+class Settings(SecuritySettings):
+    """Environment variables of the whole system (names are the upper-cased field names).
+
+    The security settings (CORS, frame ancestors, TLS, body limit, rate limits) are inherited
+    from `SecuritySettings` in bridge/core/security.py, where they are documented.
+    """
 
     model_config = SettingsConfigDict(env_file=".env", env_ignore_empty=True, extra="ignore")
 
@@ -47,6 +53,9 @@ class Settings(BaseSettings):
         "", description="Bearer token for the staff API (generated in development)."
     )
     rasa_timeout_seconds: float = Field(10.0, description="Timeout of one call to Rasa.")
+    log_pseudonym_key: str = Field(
+        "", description="Key of the pseudonyms in logs; set it so they stay stable across restarts."
+    )
 
     @model_validator(mode="after")
     def _derive_urls(self) -> Settings:

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bridge.models.base import Base, new_uuid, timestamp_column, utcnow
@@ -34,6 +34,8 @@ class Conversation(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     channel: Mapped[str] = mapped_column(String(20), default="web")
     status: Mapped[str] = mapped_column(String(30), default=ConversationStatus.BOT.value)
+    # The person is told once, kindly, not to share numbers such as a BSN in the chat.
+    privacy_notice_shown: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = timestamp_column()
     updated_at: Mapped[datetime] = timestamp_column(onupdate=utcnow)
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bridge.core.logging import log_event
 from bridge.models import Conversation, ConversationStatus, HandoffCase, Message
 from bridge.models.conversation import Author
+from bridge.privacy.redaction import privacy_notice, redact
 from bridge.services import events
 from bridge.services.rasa_client import RasaClient
 
@@ -87,9 +90,15 @@ def handle_user_message(
 ) -> list[dict[str, Any]]:
     """Store the user's message, route it, store and return the replies.
 
-    Raises RasaUnavailable after storing the message when the bot cannot answer.
+    Personal identifiers (BSN, IBAN, phone, e-mail, birth date) are masked before the text is
+    stored or sent anywhere. Raises RasaUnavailable after storing the message when the bot
+    cannot answer.
     """
+    redaction = redact(text) if text else None
+    if redaction is not None:
+        text = redaction.text
     message = store_message(session, conversation, author=Author.USER, text=text, payload=payload)
+    notices = _privacy_notice_once(session, conversation, redaction.kinds if redaction else ())
 
     if conversation.status == ConversationStatus.GESLOTEN:
         # A person who writes again after closing gets the bot back, not silence.
@@ -103,10 +112,10 @@ def handle_user_message(
             # The console of the case's organisation shows the new message without a reload.
             events.publish_case(case.queue, case.id, "message")
         if conversation.status == ConversationStatus.MEDEWERKER:
-            return []  # the medewerker answers live
+            return notices  # the medewerker answers live
         notice = WAITING_NOTICE.format(queue=case.queue if case else "de juiste organisatie")
         store_message(session, conversation, author=Author.SYSTEM, text=notice, delivered=True)
-        return [{"text": notice, "buttons": []}]
+        return [*notices, {"text": notice, "buttons": []}]
 
     events.publish_typing(conversation.id, "bot")
     replies = normalise_replies(rasa.send(conversation.id, payload or text or ""))
@@ -116,4 +125,16 @@ def handle_user_message(
         store_message(
             session, conversation, author=Author.BOT, text=reply["text"], buttons=reply["buttons"], delivered=True
         )
-    return replies
+    return [*notices, *replies]
+
+
+def _privacy_notice_once(session: Session, conversation: Conversation, kinds: Iterable[str]) -> list[dict[str, Any]]:
+    """The kind notice about shared identifiers, the first time only (stored as a system message)."""
+    kinds = list(kinds)
+    if not kinds or conversation.privacy_notice_shown:
+        return []
+    conversation.privacy_notice_shown = True
+    notice = privacy_notice(kinds)
+    store_message(session, conversation, author=Author.SYSTEM, text=notice, delivered=True)
+    log_event("ED-5000", conversation=conversation.id, kinds=kinds, count=len(kinds))
+    return [{"text": notice, "buttons": []}]

@@ -96,3 +96,20 @@ def test_after_handoff_messages_go_to_staff_not_rasa(client: TestClient, rasa: S
     [reply] = response.json()["replies"]
     assert "UWV" in reply["text"]
     assert client.get(f"/api/conversations/{conversation_id}").json()["status"] == "wacht_op_medewerker"
+
+
+def test_identifiers_are_masked_before_storage_and_rasa_and_the_user_is_told_once(
+    client: TestClient, rasa: ScriptedRasa
+) -> None:
+    conversation_id = _new_conversation(client)
+    send = f"/api/conversations/{conversation_id}/messages"
+    first = client.post(send, json={"text": "mijn bsn is 111222333 en mail me op jan@example.nl"}).json()["replies"]
+    assert rasa.received == [(conversation_id, "mijn bsn is [BSN verwijderd] en mail me op [e-mailadres verwijderd]")]
+    assert "BSN" in first[0]["text"] or "burgerservicenummer" in first[0]["text"].lower()
+    assert first[-1]["text"] == "Goedendag!"
+
+    second = client.post(send, json={"text": "bel me op 06-12345678"}).json()["replies"]
+    assert [r["text"] for r in second] == ["Goedendag!"]  # told only once
+
+    stored = " ".join(m.text or "" for m in _messages(conversation_id))
+    assert "111222333" not in stored and "jan@example.nl" not in stored and "12345678" not in stored
