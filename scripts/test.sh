@@ -17,7 +17,7 @@ echo "==> rasa data validate"
 
 echo "==> rasa story tests"
 .venvs/rasa/bin/rasa test core --model "models/$(cat models/CURRENT)" --stories tests/bot/test_stories.yml \
-  --endpoints endpoints.yml --fail-on-prediction-errors --out var/test-results/core --quiet
+  --fail-on-prediction-errors --out var/test-results/core --quiet
 
 echo "==> bot action tests (Rasa environment)"
 run_pytest .venvs/rasa/bin/python -m pytest -q tests/bot
