@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test envs train lock clean
+.PHONY: help run test envs train lock clean admin bench
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -20,8 +20,13 @@ run: train ## Run the assistant: web chat on http://localhost:8000/, console on 
 
 test: ## Install, train and run the whole test suite; prints the total time
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory train && scripts/test.sh; status=$$?; \
+	$(MAKE) --no-print-directory train && scripts/ensure-chromium.sh && scripts/test.sh; status=$$?; \
 	echo "==> make test finished in $$(( $$(date +%s) - start )) s (exit $$status)"; exit $$status
+
+admin: envs ## Create the first beheerder account: make admin EMAIL=naam@organisatie.nl [ORG="Elke Deur algemeen"]
+	@test -n "$(EMAIL)" || { echo "usage: make admin EMAIL=naam@organisatie.nl [ORG=...]"; exit 2; }
+	@mkdir -p var && PYTHONPATH=$(CURDIR) .venvs/app/bin/alembic -c bridge/alembic.ini upgrade head
+	@PYTHONPATH=$(CURDIR) .venvs/app/bin/python -m bridge.cli create-admin --org "$(or $(ORG),Elke Deur algemeen)" --email "$(EMAIL)"
 
 lock: ## Regenerate requirements/*.lock from requirements/*.in in fresh venvs
 	@scripts/lock.sh
