@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 import time
 from collections.abc import Sequence
 from typing import Annotated, Any, Protocol
@@ -272,8 +273,12 @@ class RateLimitMiddleware:
     """
 
     def __init__(self, app: ASGIApp, limiter: Limiter, per_client: str = "60/minute",
-                 per_conversation: str = "20/minute", new_conversations: str = "10/minute") -> None:
+                 per_conversation: str = "20/minute", new_conversations: str = "10/minute",
+                 trusted_token: str = "") -> None:
         self.app = app
+        # A connector (e.g. Telegram) relays every chat from one address: with the service
+        # token it is exempt from the per-address limits, not from the per-conversation one.
+        self.trusted_authorization = f"Bearer {trusted_token}".encode() if trusted_token else None
         self.limiter = limiter
         self.per_client = parse(per_client)
         self.per_conversation = parse(per_conversation)
@@ -283,15 +288,22 @@ class RateLimitMiddleware:
         if scope["type"] != "http" or scope["method"] != "POST":
             return []
         client = get_remote_address(Request(scope))
+        trusted = self._is_trusted_connector(scope)
         match = _MESSAGES_PATH.match(scope["path"])
         if match:
-            return [
-                ("client", self.per_client, ("messages", "client", client)),
-                ("conversation", self.per_conversation, ("messages", "conversation", match["conversation"])),
-            ]
-        if _CONVERSATIONS_PATH.match(scope["path"]):
+            per_conversation = ("conversation", self.per_conversation, ("messages", "conversation", match["conversation"]))
+            if trusted:
+                return [per_conversation]
+            return [("client", self.per_client, ("messages", "client", client)), per_conversation]
+        if _CONVERSATIONS_PATH.match(scope["path"]) and not trusted:
             return [("new_conversation", self.new_conversations, ("conversations", "client", client))]
         return []
+
+    def _is_trusted_connector(self, scope: Scope) -> bool:
+        if self.trusted_authorization is None:
+            return False
+        authorization = dict(scope["headers"]).get(b"authorization", b"")
+        return secrets.compare_digest(authorization, self.trusted_authorization)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self.limiter.enabled:
@@ -319,6 +331,7 @@ def install_security(app: FastAPI, settings: SecurityConfig) -> Limiter:
         per_client=settings.rate_limit_per_client,
         per_conversation=settings.rate_limit_per_conversation,
         new_conversations=settings.rate_limit_new_conversations,
+        trusted_token=getattr(settings, "bridge_service_token", ""),
     )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_exception_handler(BodyTooLarge, _body_too_large_handler)

@@ -280,3 +280,28 @@ def test_settings_read_comma_separated_lists(monkeypatch: pytest.MonkeyPatch) ->
 def test_settings_refuse_unsafe_values(field: str, value: Any) -> None:
     with pytest.raises(ValidationError):
         make_settings(**{field: value})
+
+
+def test_a_connector_with_the_service_token_is_exempt_from_per_address_limits() -> None:
+    """Telegram relays every chat from one address; only the per-conversation limit applies to it."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from bridge.core.security import SecuritySettings, install_security
+
+    class _Settings(SecuritySettings):
+        bridge_service_token: str = "connector-token"
+
+    app = FastAPI()
+
+    @app.post("/api/conversations")
+    def create() -> dict[str, str]:
+        return {"id": "x"}
+
+    install_security(app, _Settings(rate_limit_new_conversations="2/minute"))
+    client = TestClient(app)
+    trusted = {"Authorization": "Bearer connector-token"}
+    assert [client.post("/api/conversations", headers=trusted).status_code for _ in range(4)] == [200] * 4
+    assert [client.post("/api/conversations").status_code for _ in range(3)] == [200, 200, 429]
+    wrong = {"Authorization": "Bearer guessed"}
+    assert client.post("/api/conversations", headers=wrong).status_code == 429

@@ -54,6 +54,9 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
             "RASA_TOKEN": "e2e-rasa-token",
             "BRIDGE_SERVICE_TOKEN": "e2e-service-token",
             "STAFF_TOKEN": "e2e-staff-token",
+            # Every test conversation comes from 127.0.0.1: per-address limits would throttle the suite.
+            "RATE_LIMIT_NEW_CONVERSATIONS": "600/minute",
+            "RATE_LIMIT_PER_CLIENT": "2000/minute",
         }
     )
     env["BRIDGE_URL"] = f"http://127.0.0.1:{env['BRIDGE_PORT']}"

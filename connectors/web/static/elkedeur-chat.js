@@ -1,104 +1,587 @@
-// Elke Deur web chat: talks to the bridge's public API. All text is inserted with
-// textContent, never innerHTML, so no message can inject HTML.
+/*
+ * Elke Deur web chat. Embed on any site with one script tag:
+ *
+ *   <script>window.ElkeDeurChat = { title: "Werk en inkomen", colors: { primary: "#01689b" },
+ *                                   launcherLanguage: "nl", apiBase: "https://elkedeur.example" };</script>
+ *   <script src="https://elkedeur.example/elkedeur-chat.js" defer></script>
+ *
+ * Without `container` it shows a launcher button in the corner; with `container` (a CSS
+ * selector) it renders inline. No framework, no build step. Under a strict Content-Security-Policy
+ * (no inline scripts) use data attributes instead of the config object: data-title, data-api,
+ * data-container, data-launcher-language, data-color-primary.
+ *
+ * Safety: every message is put in the page with textContent; only http(s) links become
+ * <a> elements, built with DOM calls, never innerHTML.
+ */
 (function () {
   "use strict";
-  const root = document.getElementById("elkedeur-chat");
-  const api = (root.dataset.api || "").replace(/\/$/, "");
-  const storageKey = "elkedeur-conversation";
 
-  root.innerHTML = `
-    <section class="ed-chat" aria-label="Chat met Elke Deur">
-      <div class="ed-log" role="log" aria-live="polite" aria-relevant="additions"></div>
-      <p class="ed-error" role="alert" hidden></p>
-      <form class="ed-form">
-        <label for="ed-input" class="ed-sr-only">Uw bericht</label>
-        <input id="ed-input" name="text" autocomplete="off" maxlength="2000" placeholder="Typ uw vraag…">
-        <button type="submit">Verstuur</button>
-        <button type="button" class="ed-clear">Gesprek wissen</button>
-      </form>
-    </section>`;
-  const log = root.querySelector(".ed-log");
-  const form = root.querySelector(".ed-form");
-  const input = root.querySelector("#ed-input");
-  const errorBox = root.querySelector(".ed-error");
+  const script = document.currentScript;
+  const STORAGE_KEY = "elkedeur-conversation";
+  const OPEN_KEY = "elkedeur-open";
+  const DEFAULT_PRIMARY = "#01689b";
+  const POLL_MS = 3000;
+  const MAX_BACKOFF_MS = 15000;
+  const TYPING_MS = 5000;
 
-  function showError(text) { errorBox.textContent = text; errorBox.hidden = !text; }
+  // The chat itself is in Dutch; the launcher can invite people in their own language.
+  const LAUNCHER_LABELS = {
+    nl: "Stel uw vraag over werk en inkomen",
+    en: "Questions about work and income? Chat (in Dutch)",
+    de: "Fragen zu Arbeit und Einkommen? Chat (auf Niederländisch)",
+    fr: "Questions sur le travail et les revenus ? Chat (en néerlandais)",
+    pl: "Pytania o pracę i dochód? Czat (po niderlandzku)",
+    tr: "İş ve gelir hakkında sorular? Sohbet (Felemenkçe)",
+    uk: "Питання про роботу та дохід? Чат (нідерландською)",
+    ar: "أسئلة عن العمل والدخل؟ دردشة (بالهولندية)",
+  };
+  const RTL = new Set(["ar"]);
 
-  function addMessage(author, text, buttons) {
-    if (text) {
-      const p = document.createElement("p");
-      p.className = "ed-msg ed-msg--" + author;
-      p.textContent = text;
-      log.appendChild(p);
+  /** Merge the page's config object with data-* attributes of the script tag. */
+  function readConfig() {
+    const given = window.ElkeDeurChat || {};
+    const data = (script && script.dataset) || {};
+    const scriptOrigin = script && script.src ? new URL(script.src, location.href).origin : location.origin;
+    return {
+      title: String(given.title || data.title || "Elke Deur"),
+      apiBase: String(given.apiBase || data.api || scriptOrigin).replace(/\/$/, ""),
+      assetBase: script && script.src ? new URL(".", new URL(script.src, location.href)).href : "/",
+      container: given.container || data.container || null,
+      launcherLanguage: String(given.launcherLanguage || data.launcherLanguage || "nl"),
+      colors: { primary: (given.colors || {}).primary || data.colorPrimary },
+      open: Boolean(given.open),
+    };
+  }
+
+  // ---- colours: only #rgb/#rrggbb, and only when white text stays readable (WCAG 1.4.3) ----
+  function parseHex(value) {
+    const m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(String(value || "").trim());
+    if (!m) return null;
+    const hex = m[1].length === 3 ? m[1].replace(/./g, "$&$&") : m[1];
+    return [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  }
+  function luminance(rgb) {
+    const [r, g, b] = rgb.map((c) => {
+      const s = c / 255;
+      return s <= 0.03928 ? s / 12.92 : Math.pow((s + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  }
+  function contrastWithWhite(rgb) { return 1.05 / (luminance(rgb) + 0.05); }
+  function safePrimary(value) {
+    const rgb = parseHex(value);
+    if (!rgb) return DEFAULT_PRIMARY;
+    if (contrastWithWhite(rgb) < 4.5) {
+      console.warn("Elke Deur chat: colour " + value + " has too little contrast with white text; using the default.");
+      return DEFAULT_PRIMARY;
     }
-    if (buttons && buttons.length) {
-      const group = document.createElement("div");
-      group.className = "ed-buttons";
-      buttons.forEach((b) => {
-        const button = document.createElement("button");
-        button.type = "button";
-        button.textContent = b.title;
-        button.addEventListener("click", () => send({ payload: b.payload }, b.title));
-        group.appendChild(button);
+    return value;
+  }
+
+  // ---- links: http(s) only, everything else stays plain text ----
+  const LINK_RE = /\[([^\]\n]{1,200})\]\((https?:\/\/[^\s)]+)\)|\bhttps?:\/\/[^\s<>"']+/g;
+  function safeUrl(raw) {
+    try {
+      const url = new URL(raw);
+      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+    } catch (e) { return null; }
+  }
+  /** Append text to `parent`, turning http(s) URLs and [text](url) into links. */
+  function appendRichText(parent, text) {
+    let last = 0;
+    LINK_RE.lastIndex = 0;
+    let m;
+    while ((m = LINK_RE.exec(text)) !== null) {
+      let label = m[1];
+      let raw = m[2];
+      let end = m.index + m[0].length;
+      if (!raw) {
+        // A bare URL: trailing punctuation belongs to the sentence, not to the link.
+        raw = m[0].replace(/[.,;:!?)]+$/, "");
+        end = m.index + raw.length;
+        label = raw;
+      }
+      const href = safeUrl(raw);
+      if (!href) continue;
+      parent.appendChild(document.createTextNode(text.slice(last, m.index)));
+      const a = document.createElement("a");
+      a.href = href;
+      a.textContent = label;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      const hint = document.createElement("span");
+      hint.className = "ed-sr-only";
+      hint.textContent = " (opent in een nieuw tabblad)";
+      a.appendChild(hint);
+      parent.appendChild(a);
+      last = end;
+      LINK_RE.lastIndex = end;
+    }
+    parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  const STATUS_TEXT = {
+    wacht_op_medewerker: (s) => "U wacht op een medewerker" + (s.queue ? " van " + s.queue : "") + ". U kunt hier alvast schrijven.",
+    medewerker: (s) => "U chat nu met " + (s.staff_name ? "medewerker " + s.staff_name : "een medewerker") + (s.queue ? " van " + s.queue : "") + ".",
+    gesloten: () => "Dit gesprek is afgesloten. Schrijft u opnieuw, dan helpt Elke Deur u verder.",
+  };
+
+  class Chat {
+    constructor(config) {
+      this.config = config;
+      this.id = null;
+      this.lastId = 0;
+      this.seen = new Set();
+      this.pending = [];           // user bubbles shown before the server stored them
+      this.payloadTitles = new Map();
+      this.status = null;
+      this.ws = null;
+      this.wsEverOpened = false;
+      this.wsFailures = 0;
+      this.reconnectTimer = null;
+      this.pollTimer = null;
+      this.typingTimer = null;
+      this.busy = 0;
+      this.started = false;
+      this.build();
+    }
+
+    // ---------- DOM ----------
+    build() {
+      const c = this.config;
+      const host = c.container ? document.querySelector(c.container) : null;
+      this.inline = Boolean(host);
+      const root = el("div", "ed-widget " + (this.inline ? "ed-widget--inline" : "ed-widget--launcher"));
+      root.style.setProperty("--ed-primary", safePrimary(c.colors.primary));
+      this.root = root;
+
+      if (!this.inline) {
+        const lang = LAUNCHER_LABELS[c.launcherLanguage] ? c.launcherLanguage : "nl";
+        this.launcher = el("button", "ed-launcher");
+        this.launcher.type = "button";
+        this.launcher.lang = lang;
+        if (RTL.has(lang)) this.launcher.dir = "rtl";
+        this.launcher.setAttribute("aria-expanded", "false");
+        this.launcher.setAttribute("aria-controls", "ed-panel");
+        const icon = el("span", "ed-launcher-icon", "💬");
+        icon.setAttribute("aria-hidden", "true");
+        this.launcher.append(icon, el("span", null, LAUNCHER_LABELS[lang]));
+        this.launcher.addEventListener("click", () => this.setOpen(true));
+        root.appendChild(this.launcher);
+      }
+
+      const panel = el("section", "ed-chat");
+      panel.id = "ed-panel";
+      panel.setAttribute("aria-labelledby", "ed-title");
+      panel.lang = "nl";
+      this.panel = panel;
+
+      const header = el("div", "ed-header");
+      const title = el("h2", "ed-title", c.title);
+      title.id = "ed-title";
+      this.clearButton = el("button", "ed-clear", "Gesprek wissen");
+      this.clearButton.type = "button";
+      this.clearButton.addEventListener("click", () => this.askClear());
+      header.append(title, this.clearButton);
+      if (!this.inline) {
+        this.closeButton = el("button", "ed-close", "Sluiten");
+        this.closeButton.type = "button";
+        this.closeButton.setAttribute("aria-label", "Chat sluiten");
+        this.closeButton.addEventListener("click", () => this.setOpen(false));
+        header.appendChild(this.closeButton);
+      }
+
+      // Inline confirmation instead of window.confirm: keyboard and screen reader friendly.
+      this.confirmBox = el("div", "ed-confirm");
+      this.confirmBox.setAttribute("role", "group");
+      this.confirmBox.setAttribute("aria-labelledby", "ed-confirm-text");
+      const confirmText = el("p", null, "Wilt u dit gesprek wissen? Wij bewaren het dan niet meer voor u en u begint opnieuw.");
+      confirmText.id = "ed-confirm-text";
+      const yes = el("button", "ed-confirm-yes", "Ja, wis het gesprek");
+      yes.type = "button";
+      yes.addEventListener("click", () => this.clear());
+      const no = el("button", "ed-confirm-no", "Nee, ga terug");
+      no.type = "button";
+      no.addEventListener("click", () => { this.confirmBox.hidden = true; this.clearButton.focus(); });
+      this.confirmBox.append(confirmText, yes, no);
+      this.confirmBox.hidden = true;
+
+      this.statusBar = el("p", "ed-status");
+      this.statusBar.setAttribute("role", "status");
+      this.statusBar.hidden = true;
+
+      this.log = el("div", "ed-log");
+      this.log.setAttribute("role", "log");
+      this.log.setAttribute("aria-live", "polite");
+      this.log.setAttribute("aria-label", "Berichten");
+      this.log.tabIndex = 0; // scrollable region: reachable by keyboard (WCAG 2.1.1)
+
+      this.typing = el("p", "ed-typing");
+      this.typing.setAttribute("role", "status");
+      this.typingText = el("span", null, "");
+      const dots = el("span", "ed-dots");
+      dots.setAttribute("aria-hidden", "true");
+      dots.append(el("span"), el("span"), el("span"));
+      this.typing.append(this.typingText, dots);
+      this.typing.hidden = true;
+
+      this.errorBox = el("p", "ed-error");
+      this.errorBox.setAttribute("role", "alert");
+      this.errorBox.hidden = true;
+
+      this.form = el("form", "ed-form");
+      const label = el("label", "ed-sr-only", "Uw bericht");
+      label.htmlFor = "ed-input";
+      this.input = el("textarea");
+      this.input.id = "ed-input";
+      this.input.name = "text";
+      this.input.rows = 1;
+      this.input.maxLength = 2000;
+      this.input.autocomplete = "off";
+      this.input.placeholder = "Typ uw vraag…";
+      this.input.addEventListener("keydown", (event) => {
+        // Enter sends, Shift+Enter adds a line (as in most chats).
+        if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+          event.preventDefault();
+          this.form.requestSubmit();
+        }
       });
-      log.appendChild(group);
+      const submit = el("button", "ed-send", "Verstuur");
+      submit.type = "submit";
+      this.form.append(label, this.input, submit);
+      this.form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        const text = this.input.value.trim();
+        if (!text) { this.input.focus(); return; }
+        this.input.value = "";
+        this.send({ text }, text);
+      });
+
+      panel.append(header, this.confirmBox, this.statusBar, this.log, this.typing, this.errorBox, this.form);
+      root.appendChild(panel);
+      (host || document.body).appendChild(root);
+
+      if (!this.inline) {
+        panel.hidden = true;
+        panel.setAttribute("role", "dialog");
+        panel.addEventListener("keydown", (event) => {
+          if (event.key === "Escape") this.setOpen(false);
+        });
+        const wasOpen = sessionStorage.getItem(OPEN_KEY) === "1";
+        if (c.open || wasOpen) this.setOpen(true, false);
+      } else {
+        this.start();
+      }
+      window.addEventListener("online", () => this.reconnectNow());
     }
-    log.scrollTop = log.scrollHeight;
-  }
 
-  async function request(path, options) {
-    const response = await fetch(api + path, {
-      headers: { "Content-Type": "application/json" }, ...options });
-    const body = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      const detail = typeof body.detail === "string" ? body.detail : "Er ging iets mis. Probeert u het nog eens.";
-      const error = new Error(detail); error.status = response.status; throw error;
+    setOpen(open, moveFocus = true) {
+      this.panel.hidden = !open;
+      this.launcher.hidden = open;
+      this.launcher.setAttribute("aria-expanded", String(open));
+      sessionStorage.setItem(OPEN_KEY, open ? "1" : "0");
+      if (open) {
+        this.start();
+        if (moveFocus) this.input.focus();
+      } else if (moveFocus) {
+        this.launcher.focus();
+      }
     }
-    return body;
-  }
 
-  async function conversationId() {
-    let id = localStorage.getItem(storageKey);
-    if (!id) {
-      id = (await request("/api/conversations", { method: "POST", body: "{}" })).id;
-      localStorage.setItem(storageKey, id);
+    showError(text) { this.errorBox.textContent = text || ""; this.errorBox.hidden = !text; }
+
+    setTyping(text, timeoutMs) {
+      clearTimeout(this.typingTimer);
+      this.typingText.textContent = text || "";
+      this.typing.hidden = !text;
+      if (text && timeoutMs) this.typingTimer = setTimeout(() => this.setTyping(null), timeoutMs);
     }
-    return id;
-  }
 
-  async function send(message, shownText) {
-    showError("");
-    addMessage("user", shownText || message.text);
-    try {
-      const id = await conversationId();
-      const body = await request(`/api/conversations/${id}/messages`, { method: "POST", body: JSON.stringify(message) });
-      body.replies.forEach((r) => addMessage("bot", r.text, r.buttons));
-    } catch (error) { showError(error.message); }
-  }
+    scrollDown() { this.log.scrollTop = this.log.scrollHeight; }
 
-  async function resume() {
-    const id = localStorage.getItem(storageKey);
-    if (!id) return send({ payload: "/greet" }, null);
-    try {
-      const conversation = await request(`/api/conversations/${id}`);
-      conversation.messages.forEach((m) => addMessage(m.author, m.text, m.buttons));
-    } catch (error) {
-      if (error.status === 404) { localStorage.removeItem(storageKey); return send({ payload: "/greet" }, null); }
-      showError(error.message);
+    /** Only the newest choice buttons stay; older ones would answer an old question. */
+    dropOldButtons() {
+      this.log.querySelectorAll(".ed-buttons").forEach((group) => group.remove());
+    }
+
+    authorLabel(author, message) {
+      if (author === "user") return "U";
+      if (author === "staff") return message && message.staff_name ? "Medewerker " + message.staff_name : "Medewerker";
+      if (author === "system") return "Melding";
+      return this.config.title;
+    }
+
+    renderBubble(author, text, buttons, message) {
+      const li = el("div", "ed-msg ed-msg--" + (["user", "bot", "staff", "system"].includes(author) ? author : "bot"));
+      const who = el("span", author === "user" || author === "bot" ? "ed-sr-only" : "ed-who", this.authorLabel(author, message) + ": ");
+      li.appendChild(who);
+      if (text) {
+        const body = el("span", "ed-text");
+        if (author === "bot" || author === "staff") appendRichText(body, text); else body.textContent = text;
+        li.appendChild(body);
+      }
+      if (buttons && buttons.length) {
+        this.dropOldButtons();
+        const group = el("div", "ed-buttons");
+        group.setAttribute("role", "group");
+        group.setAttribute("aria-label", "Kies een antwoord");
+        buttons.forEach((b) => {
+          this.payloadTitles.set(b.payload, b.title);
+          const button = el("button", "ed-choice", b.title);
+          button.type = "button";
+          button.addEventListener("click", () => {
+            this.send({ payload: b.payload }, b.title);
+            this.input.focus(); // the buttons disappear; keep keyboard users in the chat
+          });
+          group.appendChild(button);
+        });
+        li.appendChild(group);
+      }
+      this.log.appendChild(li);
+      this.scrollDown();
+      return li;
+    }
+
+    renderNotice(text) {
+      const li = el("div", "ed-msg ed-msg--notice");
+      li.appendChild(el("span", null, text));
+      this.log.appendChild(li);
+      this.scrollDown();
+    }
+
+    /** Render one stored message once, whatever way it arrived (POST sync, WebSocket, poll). */
+    renderMessage(m) {
+      if (m.id == null || this.seen.has(m.id)) return;
+      this.seen.add(m.id);
+      this.lastId = Math.max(this.lastId, m.id);
+      if (m.author === "user") {
+        const local = this.pending.shift();
+        if (local) { local.dataset.id = m.id; return; }
+        const shown = m.text || this.payloadTitles.get(m.payload);
+        if (shown) {
+          this.dropOldButtons(); // the person answered: earlier choices are settled (also after a reload)
+          this.renderBubble("user", shown, null, m).dataset.id = m.id;
+        }
+        return;
+      }
+      if (m.author !== "user") this.setTyping(null);
+      if (!m.text && !(m.buttons && m.buttons.length)) return;
+      this.renderBubble(m.author, m.text, m.buttons, m).dataset.id = m.id;
+    }
+
+    applyStatus(s) {
+      if (!s || !s.status) return;
+      // A status from GET has no queue or name: keep what the live event told us.
+      const same = s.status === this.status;
+      this.staffName = s.staff_name !== undefined ? s.staff_name : (same ? this.staffName : null);
+      this.queue = s.queue || (same ? this.queue : null) || this.queue;
+      this.status = s.status;
+      const text = STATUS_TEXT[s.status] ? STATUS_TEXT[s.status]({ queue: this.queue, staff_name: this.staffName }) : "";
+      this.statusBar.textContent = text;
+      this.statusBar.hidden = !text;
+      this.statusBar.dataset.status = s.status;
+      // The bridge stores "medewerker X is erbij" as a system message; the bar keeps it visible.
+    }
+
+    // ---------- HTTP ----------
+    async request(path, options) {
+      const response = await fetch(this.config.apiBase + path, {
+        headers: { "Content-Type": "application/json" }, ...options });
+      const body = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        const detail = typeof body.detail === "string" ? body.detail : "Er ging iets mis. Probeert u het nog eens.";
+        const error = new Error(detail); error.status = response.status; throw error;
+      }
+      return body;
+    }
+
+    async start() {
+      if (this.started) return;
+      this.started = true;
+      const stored = localStorage.getItem(STORAGE_KEY);
+      if (stored) {
+        this.id = stored;
+        try {
+          this.log.setAttribute("aria-busy", "true"); // history is not announced message by message
+          await this.sync();
+          this.log.removeAttribute("aria-busy");
+          this.connect();
+          return;
+        } catch (error) {
+          this.log.removeAttribute("aria-busy");
+          if (error.status !== 404) { this.showError(error.message); this.connect(); return; }
+          localStorage.removeItem(STORAGE_KEY);
+          this.id = null;
+        }
+      }
+      await this.begin();
+    }
+
+    /** A new conversation, opened with a greeting the user does not see as their own message. */
+    async begin() {
+      try {
+        this.id = (await this.request("/api/conversations", { method: "POST", body: JSON.stringify({ channel: "web" }) })).id;
+        localStorage.setItem(STORAGE_KEY, this.id);
+      } catch (error) { this.showError(error.message); this.started = false; return; }
+      this.connect();
+      await this.send({ payload: "/greet" }, null);
+    }
+
+    /** Fetch the stored conversation and render what is new. */
+    async sync() {
+      const conversation = await this.request("/api/conversations/" + encodeURIComponent(this.id));
+      conversation.messages.forEach((m) => this.renderMessage(m));
+      this.applyStatus({ status: conversation.status });
+      return conversation;
+    }
+
+    async send(message, shownText) {
+      this.showError("");
+      if (!this.id) { await this.start(); if (!this.id) return; }
+      if (shownText) {
+        this.dropOldButtons();
+        this.pending.push(this.renderBubble("user", shownText, null, null));
+      } else {
+        this.pending.push(null); // hidden message (the greeting): still reconcile its id
+      }
+      const waitingForStaff = this.status === "wacht_op_medewerker" || this.status === "medewerker";
+      if (!waitingForStaff) this.setTyping(this.config.title + " schrijft een antwoord…");
+      try {
+        await this.request("/api/conversations/" + encodeURIComponent(this.id) + "/messages",
+          { method: "POST", body: JSON.stringify(message) });
+        // Replies are stored with ids; render them from the store so nothing shows twice.
+        await this.sync();
+      } catch (error) {
+        if (error.status === 404) { this.forget(); this.showError("Dit gesprek bestaat niet meer. Wij beginnen een nieuw gesprek."); await this.start(); return; }
+        this.showError(error.message);
+      } finally {
+        if (!waitingForStaff) this.setTyping(null);
+      }
+    }
+
+    // ---------- live events ----------
+    wsUrl() {
+      const base = this.config.apiBase.replace(/^http/, "ws");
+      return base + "/api/conversations/" + encodeURIComponent(this.id) + "/events?after=" + this.lastId;
+    }
+
+    connect() {
+      if (!this.id || !("WebSocket" in window)) { this.startPolling(); return; }
+      clearTimeout(this.reconnectTimer);
+      let ws;
+      try { ws = new WebSocket(this.wsUrl()); } catch (e) { this.scheduleReconnect(); return; }
+      this.ws = ws;
+      ws.onopen = () => {
+        this.wsEverOpened = true;
+        this.wsFailures = 0;
+        this.stopPolling();
+        this.root.dataset.live = "websocket";
+      };
+      ws.onmessage = (event) => {
+        let data;
+        try { data = JSON.parse(event.data); } catch (e) { return; }
+        if (data.type === "message" && data.message) this.renderMessage(data.message);
+        else if (data.type === "status") this.applyStatus(data);
+        else if (data.type === "typing" && data.author !== "user") {
+          this.setTyping(data.author === "staff" ? "De medewerker schrijft…" : this.config.title + " schrijft een antwoord…", TYPING_MS);
+        }
+      };
+      ws.onclose = () => {
+        if (this.ws !== ws) return; // replaced or closed on purpose
+        this.ws = null;
+        this.root.dataset.live = "offline";
+        this.scheduleReconnect();
+      };
+    }
+
+    scheduleReconnect() {
+      this.wsFailures += 1;
+      // Until the socket works, poll so staff replies still arrive (also covers a missing endpoint).
+      this.startPolling();
+      const delay = Math.min(MAX_BACKOFF_MS, 500 * Math.pow(2, this.wsFailures));
+      clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = setTimeout(() => this.connect(), delay);
+    }
+
+    reconnectNow() {
+      if (!this.id || (this.ws && this.ws.readyState <= 1)) return;
+      this.wsFailures = 0;
+      this.connect();
+    }
+
+    startPolling() {
+      if (this.pollTimer || !this.id) return;
+      this.root.dataset.live = "polling";
+      this.pollTimer = setInterval(() => { this.sync().catch(() => {}); }, POLL_MS);
+    }
+
+    stopPolling() { clearInterval(this.pollTimer); this.pollTimer = null; }
+
+    disconnect() {
+      const ws = this.ws;
+      this.ws = null;
+      if (ws) ws.close();
+      clearTimeout(this.reconnectTimer);
+      this.stopPolling();
+    }
+
+    // ---------- ending ----------
+    askClear() {
+      this.confirmBox.hidden = false;
+      this.confirmBox.querySelector(".ed-confirm-yes").focus();
+    }
+
+    forget() {
+      this.disconnect();
+      localStorage.removeItem(STORAGE_KEY);
+      this.id = null;
+      this.lastId = 0;
+      this.seen.clear();
+      this.pending = [];
+      this.status = null;
+      this.queue = null;
+      this.started = false;
+      this.log.textContent = "";
+      this.statusBar.hidden = true;
+      this.setTyping(null);
+    }
+
+    async clear() {
+      this.confirmBox.hidden = true;
+      const id = this.id;
+      if (id) {
+        // Ends the conversation in the bridge where that endpoint exists; forgetting the id is enough otherwise.
+        try { await fetch(this.config.apiBase + "/api/conversations/" + encodeURIComponent(id), { method: "DELETE" }); } catch (e) { /* offline: still forget locally */ }
+      }
+      this.forget();
+      this.renderNotice("Het gesprek is gewist. U kunt opnieuw beginnen.");
+      this.input.focus();
+      await this.start();
     }
   }
 
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const text = input.value.trim();
-    if (!text) return;
-    input.value = "";
-    send({ text });
-  });
-  root.querySelector(".ed-clear").addEventListener("click", () => {
-    localStorage.removeItem(storageKey);
-    log.textContent = "";
-    send({ payload: "/greet" }, null);
-  });
-  resume();
+  function loadStyles(config) {
+    if (document.querySelector("link[data-elkedeur]")) return;
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = new URL("elkedeur-chat.css", config.assetBase).href;
+    link.dataset.elkedeur = "1";
+    document.head.appendChild(link);
+  }
+
+  function boot() {
+    const config = readConfig();
+    loadStyles(config);
+    window.ElkeDeurChatInstance = new Chat(config);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
+  else boot();
 })();

@@ -1,0 +1,1 @@
+"""Telegram channel of Elke Deur: relays between Telegram chats and the bridge."""

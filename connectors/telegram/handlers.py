@@ -1,0 +1,141 @@
+"""Telegram handlers: relay only. Rasa owns the dialogue; the bridge owns the conversation."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from connectors.telegram.bridge_client import BridgeError
+from connectors.telegram.relay import Relay, with_retry
+
+logger = logging.getLogger("elkedeur.telegram")
+
+PRIVACY_NOTICE = (
+    "Welkom bij Elke Deur. Hier kunt u vragen stellen over werk, scholing, een uitkering of personeel.\n\n"
+    "Privacy: wij bewaren wat u hier schrijft, zodat wij u kunnen helpen en een medewerker uw vraag kan lezen "
+    "als u om een medewerker vraagt. Om u te kunnen antwoorden bewaren wij ook het nummer van deze chat; "
+    "uw naam bewaren wij niet.\n\n"
+    "/medewerker – een medewerker spreken\n/stop – het gesprek stoppen\n/vergeet – uw gegevens wissen"
+)
+ONLY_TEXT = (
+    "Sorry, ik kan alleen tekst lezen. Foto's, spraakberichten, stickers en bestanden kan ik niet bekijken. "
+    "Wilt u uw vraag in een bericht typen?"
+)
+STOPPED = "Het gesprek is gestopt. Wilt u opnieuw beginnen? Stuur dan /start."
+FORGOTTEN = "Uw gegevens zijn gewist. Wilt u opnieuw beginnen? Stuur dan /start."
+FORGOTTEN_LOCAL = (
+    "Wij hebben de koppeling tussen deze chat en uw gesprek gewist. Het gesprek zelf wordt gewist "
+    "zodra de bewaartermijn voorbij is. Wilt u opnieuw beginnen? Stuur dan /start."
+)
+UNAVAILABLE = "Het lukt nu even niet om uw bericht te beantwoorden. Probeert u het over een paar minuten nog eens."
+EXPIRED_CHOICE = "Deze keuze is niet meer geldig. Typt u uw antwoord?"
+UNKNOWN_COMMAND = "Dit commando ken ik niet. U kunt gewoon uw vraag typen, of /medewerker, /stop of /vergeet sturen."
+NOTHING_TO_FORGET = "Er zijn geen gegevens van deze chat bij ons bewaard."
+
+
+def relay_of(context: ContextTypes.DEFAULT_TYPE) -> Relay:
+    relay: Relay = context.bot_data["relay"]
+    return relay
+
+
+async def dedupe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Handle every update once: Telegram redelivers after a crash or a failed webhook call."""
+    if not relay_of(context).store.claim_update(update.update_id):
+        logger.info("telegram_update_repeated", extra={"update_id": update.update_id})
+        raise ApplicationHandlerStop
+
+
+async def _reply(update: Update, text: str) -> None:
+    if update.effective_chat is not None:
+        chat = update.effective_chat
+        await with_retry(lambda: chat.send_message(text))
+
+
+async def _relay(update: Update, context: ContextTypes.DEFAULT_TYPE, *, text: str | None = None,
+                 payload: str | None = None) -> None:
+    if update.effective_chat is None:
+        return
+    try:
+        await relay_of(context).relay(context.bot, update.effective_chat.id, text=text, payload=payload)
+    except BridgeError as error:
+        logger.warning("telegram_bridge_error", extra={"status": error.status})
+        await _reply(update, UNAVAILABLE)
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start: privacy notice, then the bot's greeting (an ongoing conversation continues)."""
+    await _reply(update, PRIVACY_NOTICE)
+    await _relay(update, context, payload="/greet")
+
+
+async def medewerker(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/medewerker: ask for a person."""
+    await _relay(update, context, payload="/request_medewerker")
+
+
+async def stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stop: end this chat's conversation; the next message starts a new one."""
+    if update.effective_chat is not None:
+        relay_of(context).store.forget(update.effective_chat.id)
+    await _reply(update, STOPPED)
+
+
+async def vergeet(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/vergeet: erase the conversation in the bridge (where it can) and the chat mapping here."""
+    if update.effective_chat is None:
+        return
+    relay = relay_of(context)
+    link = relay.store.by_chat(update.effective_chat.id)
+    if link is None:
+        await _reply(update, NOTHING_TO_FORGET)
+        return
+    try:
+        erased = await relay.bridge.erase(link.conversation_id)
+    except BridgeError:
+        await _reply(update, UNAVAILABLE)
+        return
+    relay.store.forget(update.effective_chat.id)
+    logger.info("telegram_forgotten", extra={"chat_key": link.chat_key, "bridge_erased": erased})
+    await _reply(update, FORGOTTEN if erased else FORGOTTEN_LOCAL)
+
+
+async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Free text goes to the bridge as it is."""
+    if update.effective_message is not None and update.effective_message.text:
+        await _relay(update, context, text=update.effective_message.text)
+
+
+async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Photos, voice, stickers, files…: a polite answer that only text is understood."""
+    await _reply(update, ONLY_TEXT)
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command we do not know."""
+    await _reply(update, UNKNOWN_COMMAND)
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An inline-keyboard choice: answer the query, remove the keyboard, send the button's payload."""
+    query = update.callback_query
+    if query is None or update.effective_chat is None:
+        return
+    relay = relay_of(context)
+    link = relay.store.by_chat(update.effective_chat.id)
+    choice = await relay.button_payload(link.conversation_id, query.data or "") if link else None
+    if choice is None:
+        await query.answer(EXPIRED_CHOICE)
+        return
+    payload, title = choice
+    await query.answer(title)
+    if query.message is not None:
+        # Old choices must not be pressed again; the chosen title stays visible in the chat as an answer.
+        await with_retry(lambda: query.edit_message_reply_markup(reply_markup=None))
+    await _relay(update, context, payload=payload)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the error type (no message text, no chat ids)."""
+    logger.error("telegram_handler_failed", exc_info=context.error)
