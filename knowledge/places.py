@@ -395,10 +395,19 @@ def find_places(text: str, fuzzy: bool = True) -> List[PlaceMatch]:
             if found is not None:
                 i += len(_tokens(found.surface))
         if found is not None:
-            matches.append(found)
+            if not _negated(tokens, i - len(_tokens(found.surface))):
+                matches.append(found)  # "niet Almere maar Lelystad": Almere is not the answer
             continue
         i += 1
     return matches
+
+
+def _negated(tokens: List[Tuple[int, int, str]], i: int) -> bool:
+    """True if the mention at token i is negated: "niet Almere", "niet in Almere"."""
+    before = [normalise(t[2]) for t in tokens[max(0, i - 2) : i]]
+    return bool(before) and (
+        before[-1] == "niet" or (len(before) == 2 and before[0] == "niet" and before[1] in _WEAK_CUES)
+    )
 
 
 # Words that often follow "in"/"uit" in this domain and must never be fuzzy-matched to a village.

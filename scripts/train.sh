@@ -15,9 +15,11 @@ export PYTHONPATH=$PWD SQLALCHEMY_SILENCE_UBER_WARNING=1
 spacy_dir=var/spacy-nl
 if [ -d bot/nlp ] && [ "$(cat "$spacy_dir/.built-from" 2>/dev/null)" != "$hash" ]; then
   echo "==> building the Dutch spaCy pipeline in $spacy_dir"
-  rm -rf "$spacy_dir"
-  .venvs/rasa/bin/python -m bot.nlp.build_spacy_model --out "$spacy_dir"
-  echo "$hash" > "$spacy_dir/.built-from"
+  # Build beside the old one and swap, so a running Rasa never sees a half-written pipeline.
+  .venvs/rasa/bin/python -m bot.nlp.build_spacy_model --out "$spacy_dir.new"
+  echo "$hash" > "$spacy_dir.new/.built-from"
+  rm -rf "$spacy_dir.old"; [ -d "$spacy_dir" ] && mv "$spacy_dir" "$spacy_dir.old"
+  mv "$spacy_dir.new" "$spacy_dir" && rm -rf "$spacy_dir.old"
 fi
 
 if [ -f "models/$name.tar.gz" ]; then

@@ -155,6 +155,8 @@ def _found(text: str) -> list[tuple[str, list[str]]]:
         ("nee, ik woon in Lelystad", [("Lelystad", ["Lelystad"])]),
         ("almere", [("almere", ["Almere"])]),
         ("ik werk in een winkel in Hoorn", [("Hoorn", ["Hoorn"])]),
+        ("nee, niet Almere maar Lelystad", [("Lelystad", ["Lelystad"])]),
+        ("ik woon niet in Zwolle maar in Kampen", [("Kampen", ["Kampen"])]),
     ],
 )
 def test_find_places(text: str, expected: list[tuple[str, list[str]]]) -> None:

@@ -1,0 +1,213 @@
+"""Pure helpers for the intake: slot values, rol inference, gemeente lookup, keyword fallbacks."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Mapping, Optional, Sequence
+
+ROLLEN = ("werkende", "werkzoekende", "werkgever")
+UITKERINGEN = ("ww", "wia", "wajong", "bijstand", "geen")
+SECTOREN = (
+    "zorg", "techniek", "bouw", "horeca", "transport_logistiek", "ict", "onderwijs",
+    "detailhandel", "schoonmaak", "metaal", "installatie", "kinderopvang", "overheid",
+    "landbouw", "zakelijke_dienstverlening", "uitzend",
+)
+BEHOEFTEN = (
+    "scholing", "ander_werk", "werk_vinden", "ontslag_dreigt", "personeel_vinden",
+    "loonkostensubsidie", "praktijkleren", "hulp_schulden_zorg", "aanpassing_werkplek",
+    "inkomen",
+)
+# Slots sent to the bridge as "the intake" (docs/contracts.md, POST /internal/handoffs).
+INTAKE_SLOTS = ("rol", "uitkering", "gemeente", "arbeidsmarktregio", "sector", "behoefte")
+
+# Which intake questions each rol gets, in the order asked.
+VRAGEN_PER_ROL: Mapping[str, Sequence[str]] = {
+    "werkzoekende": ("uitkering", "gemeente", "behoefte"),
+    "werkende": ("sector", "behoefte", "gemeente"),
+    "werkgever": ("gemeente", "sector", "behoefte"),
+}
+
+# Intents whose text may be read as a bare answer to the question asked.
+ANSWER_INTENTS = frozenset(
+    {"inform", "inform_werkende", "inform_werkzoekende", "inform_werkgever",
+     "nlu_fallback", "affirm"}
+)
+
+_UITKERING_WORDS = {
+    "ww": "ww", "werkloosheidswet": "ww", "werkloosheidsuitkering": "ww",
+    "wia": "wia", "wga": "wia", "iva": "wia", "wao": "wia",
+    "wajong": "wajong",
+    "bijstand": "bijstand", "bijstandsuitkering": "bijstand",
+    "aanvullende bijstand": "bijstand", "participatiewet": "bijstand",
+    "geen": "geen", "geen uitkering": "geen", "nee": "geen",
+}
+
+# Small safety net for typed answers to the sector question; the NLU model does the
+# real work, this only catches the button words typed by hand.
+_SECTOR_WORDS = {
+    "zorg": "zorg", "welzijn": "zorg", "verpleging": "zorg", "thuiszorg": "zorg",
+    "ziekenhuis": "zorg", "techniek": "techniek", "technisch": "techniek",
+    "bouw": "bouw", "horeca": "horeca", "restaurant": "horeca", "transport": "transport_logistiek",
+    "logistiek": "transport_logistiek", "ict": "ict", "it": "ict", "onderwijs": "onderwijs",
+    "school": "onderwijs", "detailhandel": "detailhandel", "winkel": "detailhandel",
+    "retail": "detailhandel", "schoonmaak": "schoonmaak", "metaal": "metaal",
+    "metalektro": "metaal", "installatie": "installatie", "installatietechniek": "installatie",
+    "kinderopvang": "kinderopvang", "overheid": "overheid", "gemeente": "overheid",
+    "landbouw": "landbouw", "agrarisch": "landbouw", "tuinbouw": "landbouw",
+    "zakelijke dienstverlening": "zakelijke_dienstverlening", "kantoor": "zakelijke_dienstverlening",
+    "uitzendwerk": "uitzend", "uitzendbureau": "uitzend", "uitzend": "uitzend",
+}
+
+_BEHOEFTE_WORDS = {
+    "opleiding": "scholing", "cursus": "scholing", "scholing": "scholing",
+    "omscholen": "scholing", "omscholing": "scholing", "leren": "scholing",
+    "ander werk": "ander_werk", "ander beroep": "ander_werk", "overstappen": "ander_werk",
+    "werk vinden": "werk_vinden", "baan vinden": "werk_vinden", "werk zoeken": "werk_vinden",
+    "ontslag": "ontslag_dreigt", "reorganisatie": "ontslag_dreigt", "baan in gevaar": "ontslag_dreigt",
+    "personeel": "personeel_vinden", "medewerkers vinden": "personeel_vinden",
+    "loonkostensubsidie": "loonkostensubsidie", "subsidie": "loonkostensubsidie",
+    "praktijk": "praktijkleren", "bbl": "praktijkleren", "leerbaan": "praktijkleren",
+    "schulden": "hulp_schulden_zorg", "schuld": "hulp_schulden_zorg",
+    "werkplek": "aanpassing_werkplek", "aanpassing": "aanpassing_werkplek",
+    "voorziening": "aanpassing_werkplek", "inkomen": "inkomen", "uitkering": "inkomen",
+    "geld": "inkomen",
+}
+
+# "ik werk 12 uur", "mijn werkgever", "in loondienst": the person has a job.
+_WERK_RE = re.compile(
+    r"\b(ik werk|werk (nu |al )?(\d+|een paar|parttime|fulltime)|ik ben (in dienst|werkzaam)"
+    r"|in loondienst|mijn (werkgever|baas|contract|baan|werk)|heb (een )?(baan|contract)"
+    r"|parttime|deeltijd|zzp)\b",
+    re.IGNORECASE,
+)
+
+
+def _words(text: str) -> str:
+    """Lowercase text with single spaces, for keyword lookups."""
+    return " " + re.sub(r"[^\w'-]+", " ", text.lower()).strip() + " "
+
+
+def _keyword(text: str, table: Mapping[str, str]) -> Optional[str]:
+    """The value of the longest table key that occurs as whole words in text."""
+    padded = _words(text)
+    for key in sorted(table, key=len, reverse=True):
+        if f" {key} " in padded:
+            return table[key]
+    return None
+
+
+def normalise_value(value: Any, allowed: Sequence[str], synonyms: Mapping[str, str]) -> Optional[str]:
+    """Map an entity value to an allowed slot value, or None when it is not one."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        value = value[-1] if value else None
+        if value is None:
+            return None
+    text = str(value).strip()
+    if text.lower() in allowed:
+        return text.lower()
+    if text.replace(" ", "_").lower() in allowed:
+        return text.replace(" ", "_").lower()
+    return _keyword(text, synonyms)
+
+
+def normalise_uitkering(value: Any) -> Optional[str]:
+    """An uitkering slot value (ww/wia/wajong/bijstand/geen) or None."""
+    return normalise_value(value, UITKERINGEN, _UITKERING_WORDS)
+
+
+def normalise_sector(value: Any) -> Optional[str]:
+    """A sector slot value or None."""
+    return normalise_value(value, SECTOREN, _SECTOR_WORDS)
+
+
+def normalise_behoefte(value: Any) -> Optional[str]:
+    """A behoefte slot value or None."""
+    return normalise_value(value, BEHOEFTEN, _BEHOEFTE_WORDS)
+
+
+def mentions_work(text: str) -> bool:
+    """Whether the message says the person has a job ("ik werk 12 uur", "mijn werkgever")."""
+    return bool(_WERK_RE.search(text or ""))
+
+
+_ROL_WORDS = {
+    "werkende": "werkende", "werknemer": "werkende", "ik werk": "werkende",
+    "werkzoekende": "werkzoekende", "werkloos": "werkzoekende", "ik zoek werk": "werkzoekende",
+    "werkgever": "werkgever", "ondernemer": "werkgever", "bedrijf": "werkgever",
+}
+
+
+def rol_from_text(text: str) -> Optional[str]:
+    """A rol typed as a bare answer to the rol question ("werkgever", "ik zoek werk")."""
+    return _keyword(text, _ROL_WORDS)
+
+
+def infer_rol(
+    intent: Optional[str], text: str, uitkering: Optional[str], behoefte: Optional[str] = None
+) -> Optional[str]:
+    """Rol from a facts-only message: work → werkende, a benefit without work → werkzoekende."""
+    if intent != "inform":
+        return None
+    if behoefte == "personeel_vinden":
+        return "werkgever"
+    if mentions_work(text):
+        # "ik werk 12 uur en heb aanvullende bijstand" is a werkende with bijstand.
+        return "werkende"
+    if uitkering in ("ww", "wia", "wajong", "bijstand"):
+        return "werkzoekende"
+    return None
+
+
+def required_intake_slots(rol: Optional[str], gemeente_overgeslagen: bool) -> List[str]:
+    """The intake questions for this rol, in order; rol itself first when unknown."""
+    if rol not in VRAGEN_PER_ROL:
+        return ["rol"]
+    vragen = list(VRAGEN_PER_ROL[rol])
+    if gemeente_overgeslagen:
+        vragen.remove("gemeente")
+    return ["rol"] + vragen
+
+
+def lookup_gemeente(text: str) -> List[Any]:
+    """Candidate gemeenten (knowledge.places.Gemeente) for a name or a short sentence."""
+    # Imported here so importing the actions package stays cheap and side-effect free.
+    from knowledge.places import find_places, gemeente_by_name, resolve_place
+
+    text = (text or "").strip()
+    if not text:
+        return []
+    exact = gemeente_by_name(text)
+    if exact is not None:
+        return [exact]
+    candidates = resolve_place(text)
+    if candidates:
+        return list(candidates)
+    matches = [match for match in find_places(text) if match.candidates]
+    # The last place named wins: "niet Almere maar Lelystad".
+    return list(matches[-1].candidates) if matches else []
+
+
+def gemeente_slots(candidates: Sequence[Any]) -> Dict[str, Any]:
+    """Slot values for a gemeente lookup: set it when sure, offer choices when several fit."""
+    if len(candidates) == 1:
+        gemeente = candidates[0]
+        return {
+            "gemeente": gemeente.naam,
+            "arbeidsmarktregio": gemeente.arbeidsmarktregio,
+            "gemeente_keuzes": None,
+            "gemeente_pogingen": 0.0,
+        }
+    if candidates:
+        return {
+            "gemeente": None,
+            "arbeidsmarktregio": None,
+            "gemeente_keuzes": [gemeente.naam for gemeente in candidates],
+        }
+    return {"gemeente": None, "arbeidsmarktregio": None, "gemeente_keuzes": None}
+
+
+def intake_from_slots(slots: Mapping[str, Any]) -> Dict[str, Any]:
+    """The intake as the bridge expects it (missing values are None)."""
+    return {name: slots.get(name) for name in INTAKE_SLOTS}
