@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run test envs train lock clean admin bench
+.PHONY: help run run-prod test envs train lock clean admin bench
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -28,8 +28,15 @@ admin: envs ## Create the first beheerder account: make admin EMAIL=naam@organis
 	@mkdir -p var && PYTHONPATH=$(CURDIR) .venvs/app/bin/alembic -c bridge/alembic.ini upgrade head
 	@PYTHONPATH=$(CURDIR) .venvs/app/bin/python -m bridge.cli create-admin --org "$(or $(ORG),Elke Deur algemeen)" --email "$(EMAIL)"
 
+bench: train ## Benchmark on loopback (<= 10 min): bench/results/<date>.{json,md,png}; BENCH_ARGS=--help
+	@PYTHONPATH=$(CURDIR) .venvs/app/bin/python -m bench.run $(BENCH_ARGS)
+
 lock: ## Regenerate requirements/*.lock from requirements/*.in in fresh venvs
 	@scripts/lock.sh
 
 clean: ## Remove generated state (databases, models, spaCy pipeline); keeps the venvs
 	rm -rf var models
+
+run-prod: train ## Production profile: PostgreSQL, Redis, several Rasa/action servers and bridge workers (settings: .env.productie)
+	@set -a; [ ! -f .env.productie ] || . ./.env.productie; set +a; \
+	ELKEDEUR_PROFILE=productie PYTHONPATH=$(CURDIR) .venvs/app/bin/python -m scripts.run

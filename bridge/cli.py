@@ -2,6 +2,9 @@
 
 There is no default password: the command asks for one (twice), or reads it from stdin
 with --password-stdin (for scripts and tests). Run `alembic upgrade head` first.
+
+`python -m bridge.cli retention --dry-run` shows what the retention job would delete now;
+`--run` deletes it (taking the same lock as the job inside the bridge).
 """
 
 from __future__ import annotations
@@ -12,8 +15,12 @@ import sys
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from bridge.core.db import get_sessionmaker
+from bridge.core.config import get_settings
+from bridge.core.db import get_engine, get_sessionmaker
+from bridge.core.logging import configure_logging
 from bridge.models import StaffRole
+from bridge.privacy.retention import RetentionPolicy, run_scheduled
+from bridge.privacy.tracker_store import RasaTrackerStore, TrackerStoreUnavailable
 from bridge.services.staff import WeakPassword, create_staff_account
 
 
@@ -44,6 +51,46 @@ def _create(args: argparse.Namespace, role: StaffRole) -> int:
     return 0
 
 
+RETENTION_LINES = (  # (field, label, is it a deletion)
+    ("conversations", "gesprekken", True),
+    ("messages", "berichten", True),
+    ("cases", "overdrachten bij die gesprekken", True),
+    ("summaries_created", "afgesloten zaken bewaard als samenvatting (zonder transcript)", False),
+    ("summaries", "samenvattingen na hun eigen bewaartermijn", True),
+    ("trackers", "Rasa-trackers", True),
+    ("kept_open", "verlopen gesprekken bewaard omdat de zaak nog open is", False),
+)
+
+
+def _retention(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    configure_logging(pseudonym_key=settings.log_pseudonym_key or None)
+    tracker_store = RasaTrackerStore.from_settings(settings)
+    policy = RetentionPolicy.from_settings(settings)
+    try:
+        outcome = run_scheduled(
+            get_engine(), tracker_store, policy, interval_seconds=settings.retention_interval_seconds,
+            force=True, dry_run=args.dry_run,
+        )
+    except (OperationalError, ProgrammingError):
+        print("De database is niet klaar: voer eerst `alembic -c bridge/alembic.ini upgrade head` uit.", file=sys.stderr)
+        return 1
+    except TrackerStoreUnavailable:
+        print("De tracker-opslag van Rasa is niet bereikbaar; probeer het later opnieuw.", file=sys.stderr)
+        return 1
+    finally:
+        tracker_store.close()
+    if not outcome.ran or outcome.report is None:
+        print("De bewaartermijn-taak draait al ergens anders; probeer het later opnieuw.", file=sys.stderr)
+        return 1
+    report = outcome.report.as_dict()
+    verb = "zou verwijderen" if args.dry_run else "verwijderd"
+    print(f"Bewaartermijn: gesprekken {policy.transcript_days} dagen, samenvattingen {policy.case_summary_days} dagen.")
+    for key, label, deleted in RETENTION_LINES:
+        print(f"{report[key]:>8}  {label}" + (f" ({verb})" if deleted else ""))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m bridge.cli", description="Beheer van Elke Deur.")
@@ -59,7 +106,13 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("--password-stdin", action="store_true", help="lees het wachtwoord van stdin")
         if name == "create-staff":
             command.add_argument("--role", choices=["medewerker", "coordinator"], default="medewerker")
+    retention = commands.add_parser("retention", help="verwijder gegevens na hun bewaartermijn")
+    mode = retention.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--dry-run", action="store_true", help="alleen tellen wat weg zou gaan")
+    mode.add_argument("--run", action="store_true", help="nu verwijderen")
     args = parser.parse_args(argv)
+    if args.command == "retention":
+        return _retention(args)
     role = StaffRole.BEHEERDER if args.command == "create-admin" else StaffRole(args.role)
     return _create(args, role)
 

@@ -13,9 +13,14 @@ from fastapi.staticfiles import StaticFiles
 from bridge.api.main import api_router
 from bridge.console import routes as console
 from bridge.core.config import PROJECT_ROOT, get_settings
+from bridge.core.db import get_engine
 from bridge.core.logging import configure_logging
 from bridge.core.security import install_security
-from bridge.services.rasa_client import RasaClient
+from bridge.privacy.retention import start_retention, stop_retention
+from bridge.privacy.tracker_store import RasaTrackerStore
+from bridge.services.events import set_event_hub
+from bridge.services.events_redis import RedisEventHub
+from bridge.services.rasa_pool import make_rasa_client
 
 WEB_CHAT_DIR = PROJECT_ROOT / "connectors" / "web" / "static"
 
@@ -24,9 +29,25 @@ WEB_CHAT_DIR = PROJECT_ROOT / "connectors" / "web" / "static"
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
     configure_logging(pseudonym_key=settings.log_pseudonym_key or None)
-    app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_token, settings.rasa_timeout_seconds)
+    # One Rasa server, or several in the production profile (round-robin with failover).
+    app.state.rasa = make_rasa_client(
+        settings.rasa_urls, settings.actions_urls, settings.rasa_token,
+        settings.rasa_timeout_seconds, settings.rasa_retry_after_seconds,
+    )
+    # Several bridge workers: live events go through Redis so they reach every worker.
+    event_hub = RedisEventHub(settings.redis_url) if settings.redis_url else None
+    if event_hub is not None:
+        set_event_hub(event_hub)
+    # Erasure and retention (issue 8): Rasa's tracker store, and the retention job every interval.
+    app.state.tracker_store = RasaTrackerStore.from_settings(settings)
+    retention = start_retention(settings, get_engine(), app.state.tracker_store)
     yield
+    await stop_retention(retention)
+    app.state.tracker_store.close()
     app.state.rasa.close()
+    if event_hub is not None:
+        await event_hub.aclose()
+        set_event_hub(None)
 
 
 def create_app() -> FastAPI:

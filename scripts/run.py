@@ -2,6 +2,8 @@
 
 `make run` calls this after installing and training. Settings come from
 bridge/core/config.py; development secrets are generated once into var/dev-secrets.env.
+With ELKEDEUR_PROFILE=productie (`make run-prod`) it starts Procfile.productie instead: PostgreSQL
+and Redis, several Rasa/action server pairs and bridge workers, and real secrets from the environment.
 """
 
 from __future__ import annotations
@@ -10,12 +12,20 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from pydantic import ValidationError
 
 from bridge.core.config import PROJECT_ROOT, VAR_DIR, Settings
 
 SECRET_NAMES = ("RASA_TOKEN", "BRIDGE_SERVICE_TOKEN", "STAFF_TOKEN")
 DEV_SECRETS_FILE = VAR_DIR / "dev-secrets.env"
 CORE_PROCESSES = ["rasa", "actions", "bridge"]
+PRODUCTION_PROCFILE = "Procfile.productie"
+
+
+class ProfileError(Exception):
+    """The production profile is missing something it cannot run without."""
 
 
 def current_model() -> Path:
@@ -45,9 +55,17 @@ def dev_secrets() -> dict[str, str]:
 def process_env(overrides: dict[str, str] | None = None) -> dict[str, str]:
     """The environment every process of the assistant runs with."""
     env = {**os.environ, **(overrides or {})}
-    for name, value in dev_secrets().items():
-        env.setdefault(name, value)
-    settings = Settings(**{k.lower(): v for k, v in env.items() if k.lower() in Settings.model_fields})
+    production = is_production(env)
+    if production:
+        # Real secrets only: ENVIRONMENT=productie makes Settings refuse empty and placeholder ones.
+        env.setdefault("ENVIRONMENT", "productie")
+    else:
+        for name, value in dev_secrets().items():
+            env.setdefault(name, value)
+    try:
+        settings = Settings(**{k.lower(): v for k, v in env.items() if k.lower() in Settings.model_fields})
+    except ValidationError as error:
+        raise ProfileError(str(error)) from error
     Path(settings.rasa_tracker_db).parent.mkdir(parents=True, exist_ok=True)
     env.update(
         BRIDGE_HOST=settings.bridge_host,
@@ -64,7 +82,79 @@ def process_env(overrides: dict[str, str] | None = None) -> dict[str, str]:
         # Rasa 3.6 uses SQLAlchemy 1.4 and warns about 2.0 on every start.
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
     )
+    if production:
+        env.update(production_env(settings))
     return env
+
+
+def is_production(env: dict[str, str]) -> bool:
+    """Whether the production profile is selected (ELKEDEUR_PROFILE=productie)."""
+    return env.get("ELKEDEUR_PROFILE", "standaard") == "productie"
+
+
+def production_env(settings: Settings) -> dict[str, str]:
+    """What Procfile.productie, endpoints.productie.yml and the bridge workers need on top."""
+    problems = []
+    if not settings.database_url.startswith("postgresql"):
+        problems.append("DATABASE_URL must point to PostgreSQL (postgresql+psycopg://...): bridge workers share it")
+    if not settings.rasa_tracker_store_url.startswith(("postgresql://", "postgres://")):
+        problems.append("RASA_TRACKER_STORE_URL must be postgresql://...: the Rasa servers share their trackers")
+    if not settings.redis_url.startswith(("redis://", "rediss://")):
+        problems.append("REDIS_URL must be redis://...: Rasa's lock store and the live events use it")
+    if problems:
+        raise ProfileError("; ".join(problems))
+    rasa_ports = settings.rasa_ports or [settings.rasa_port]
+    actions_ports = settings.actions_ports or [settings.actions_port]
+    redis = urlsplit(settings.redis_url)
+    return {
+        "RASA_PORTS": ",".join(map(str, rasa_ports)),
+        "ACTIONS_PORTS": ",".join(map(str, actions_ports)),
+        "RASA_URL": f"http://127.0.0.1:{rasa_ports[0]}",
+        "ACTIONS_URL": f"http://127.0.0.1:{actions_ports[0]}",
+        "BRIDGE_WORKERS": str(settings.bridge_workers),
+        "RASA_TRACKER_STORE_URL": settings.rasa_tracker_store_url,
+        "REDIS_URL": settings.redis_url,
+        # Rasa's RedisLockStore takes the parts, not a URL.
+        "REDIS_HOST": redis.hostname or "127.0.0.1",
+        "REDIS_PORT": str(redis.port or 6379),
+        "REDIS_DB": redis.path.strip("/") or "0",
+        "REDIS_PASSWORD": unquote(redis.password or ""),
+        "RASA_LOCK_KEY_PREFIX": settings.rasa_lock_key_prefix,
+        # Rate-limit counters shared by the workers, unless set to something else explicitly.
+        "RATE_LIMIT_STORAGE_URI": (
+            settings.redis_url if settings.rate_limit_storage_uri == "memory://" else settings.rate_limit_storage_uri
+        ),
+    }
+
+
+def ensure_databases(env: dict[str, str]) -> None:
+    """Create the bridge's and Rasa's PostgreSQL databases when missing (first start)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    for url in (env["DATABASE_URL"], env["RASA_TRACKER_STORE_URL"]):
+        parsed = make_url(url).set(drivername="postgresql+psycopg")
+        admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as connection:
+                exists = connection.execute(
+                    text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database}
+                ).first()
+                if not exists:
+                    # A database name cannot be a bind parameter; quote it as an identifier.
+                    quoted = admin.dialect.identifier_preparer.quote(parsed.database or "")
+                    connection.execute(text(f"CREATE DATABASE {quoted}"))
+        finally:
+            admin.dispose()
+
+
+def honcho_arguments(env: dict[str, str]) -> list[str]:
+    """The honcho command line for the selected profile (after the honcho executable)."""
+    names = [*process_names(env), "ready"]
+    if not is_production(env):
+        return ["-f", "Procfile", "start", *names]
+    concurrency = f"rasa={len(env['RASA_PORTS'].split(','))},actions={len(env['ACTIONS_PORTS'].split(','))}"
+    return ["-f", PRODUCTION_PROCFILE, "start", "-c", concurrency, *names]
 
 
 def process_names(env: dict[str, str]) -> list[str]:
@@ -75,11 +165,16 @@ def process_names(env: dict[str, str]) -> list[str]:
 
 
 def main() -> None:
-    env = process_env()
+    try:
+        env = process_env()
+    except ProfileError as error:
+        sys.exit(f"Cannot start the {os.environ.get('ELKEDEUR_PROFILE', 'standaard')} profile: {error}")
+    if is_production(env):
+        ensure_databases(env)
     honcho = str(Path(sys.executable).with_name("honcho"))
     os.chdir(PROJECT_ROOT)
     # exec: honcho becomes this process, so Ctrl-C reaches it and it stops every child.
-    os.execve(honcho, [honcho, "-f", "Procfile", "start", *process_names(env), "ready"], env)
+    os.execve(honcho, [honcho, *honcho_arguments(env)], env)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bridge.core.config import Settings, get_settings
 from bridge.core.db import get_session
+from bridge.privacy.tracker_store import RasaTrackerStore
 from bridge.services.rasa_client import RasaClient
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -22,6 +23,14 @@ def get_rasa(request: Request) -> RasaClient:
 
 
 RasaDep = Annotated[RasaClient, Depends(get_rasa)]
+
+
+def get_tracker_store(request: Request) -> RasaTrackerStore:
+    tracker_store: RasaTrackerStore = request.app.state.tracker_store
+    return tracker_store
+
+
+TrackerStoreDep = Annotated[RasaTrackerStore, Depends(get_tracker_store)]
 
 
 def _check_bearer(authorization: str | None, expected: str) -> None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
-from pydantic_settings import SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import NoDecode, SettingsConfigDict
 
 from bridge.core.security import SecuritySettings
 
@@ -44,6 +44,16 @@ class Settings(SecuritySettings):
     rasa_tracker_db: str = Field(
         str(VAR_DIR / "rasa-tracker.db"), description="SQLite file of Rasa's tracker store."
     )
+    retention_days_transcript: int = Field(
+        30, ge=1,
+        description="Days after a conversation's last activity until its transcript and Rasa tracker are deleted.",
+    )
+    retention_days_case_summary: int = Field(
+        365, ge=1, description="Days after closing until the intake summary and outcome of a case are deleted."
+    )
+    retention_interval_seconds: int = Field(
+        3600, ge=0, description="How often the retention job runs inside the bridge; 0 switches it off."
+    )
     actions_port: int = Field(5055, description="Port of the rasa_sdk action server.")
     actions_url: str = Field("", description="Base URL of the action server; default from port.")
     bridge_service_token: str = Field(
@@ -57,12 +67,74 @@ class Settings(SecuritySettings):
         "", description="Key of the pseudonyms in logs; set it so they stay stable across restarts."
     )
 
+    # Production profile (issue 10): several instances of every process on PostgreSQL + Redis.
+    elkedeur_profile: Literal["standaard", "productie"] = Field(
+        "standaard",
+        description="`productie`: `make run` uses Procfile.productie and endpoints.productie.yml "
+        "(PostgreSQL tracker store, Redis lock store, several Rasa/action servers, bridge workers).",
+    )
+    redis_url: str = Field(
+        "",
+        description="Redis for live events across bridge workers and Rasa's lock store, "
+        "e.g. redis://127.0.0.1:6379/0. Empty: events stay inside one process.",
+    )
+    rasa_ports: Annotated[list[int], NoDecode] = Field(
+        default_factory=list,
+        description="Ports of several Rasa servers, comma-separated (productie, e.g. 5005,5006). "
+        "Empty: the one RASA_PORT.",
+    )
+    rasa_urls: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Base URLs of the Rasa servers the bridge spreads messages over (round-robin, "
+        "with failover); comma-separated. Empty: from RASA_PORTS, else RASA_URL.",
+    )
+    actions_ports: Annotated[list[int], NoDecode] = Field(
+        default_factory=list,
+        description="Ports of the action servers, comma-separated; Rasa server i uses action server "
+        "i (one, or as many as Rasa servers). Empty: the one ACTIONS_PORT.",
+    )
+    actions_urls: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Base URLs of the action servers, paired with RASA_URLS; empty: from ports.",
+    )
+    bridge_workers: int = Field(
+        1, ge=1, description="uvicorn worker processes of the bridge (productie; needs PostgreSQL "
+        "and REDIS_URL when more than 1)."
+    )
+    rasa_tracker_store_url: str = Field(
+        "",
+        description="Rasa's tracker store on PostgreSQL in productie, as one URL, "
+        "e.g. postgresql://postgres@127.0.0.1:5432/elkedeur_rasa (Rasa uses psycopg2).",
+    )
+    rasa_lock_key_prefix: str = Field(
+        "elkedeur",
+        pattern=r"^[A-Za-z0-9]+$",
+        description="Prefix of Rasa's lock keys in Redis (letters and digits only, Rasa's rule).",
+    )
+    rasa_retry_after_seconds: float = Field(
+        5.0, description="How long the bridge skips a Rasa server that failed before trying it again."
+    )
+
+    @field_validator("rasa_ports", "rasa_urls", "actions_ports", "actions_urls", mode="before")
+    @classmethod
+    def _comma_lists(cls, value: Any) -> Any:
+        # "5005,5006" from the environment, like the list settings in bridge/core/security.py.
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
     @model_validator(mode="after")
     def _derive_urls(self) -> Settings:
         if not self.rasa_url:
             self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
         if not self.actions_url:
             self.actions_url = f"http://127.0.0.1:{self.actions_port}"
+        if not self.rasa_urls:
+            self.rasa_urls = [f"http://127.0.0.1:{p}" for p in self.rasa_ports] or [self.rasa_url]
+        if not self.actions_urls:
+            self.actions_urls = [f"http://127.0.0.1:{p}" for p in self.actions_ports] or [self.actions_url]
+        if len(self.actions_urls) not in (1, len(self.rasa_urls)):
+            raise ValueError("give one action server, or as many as Rasa servers (they pair up by position)")
         return self
 
     @model_validator(mode="after")

@@ -3,6 +3,7 @@
 from bridge.models.base import Base
 from bridge.models.conversation import Conversation, ConversationStatus, Message
 from bridge.models.handoff import HandoffCase
+from bridge.models.retention import CaseSummary, ScheduledJob
 from bridge.models.staff import (
     AuditLog,
     LoginAttempt,
@@ -16,6 +17,7 @@ from bridge.models.staff import (
 __all__ = [
     "AuditLog",
     "Base",
+    "CaseSummary",
     "Conversation",
     "ConversationStatus",
     "HandoffCase",
@@ -23,6 +25,7 @@ __all__ = [
     "Message",
     "Organisation",
     "ReplyTemplate",
+    "ScheduledJob",
     "StaffAccount",
     "StaffRole",
     "StaffSession",

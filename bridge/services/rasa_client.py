@@ -12,7 +12,11 @@ class RasaUnavailable(Exception):
 
 
 class RasaClient:
-    """Talks to one Rasa server. One instance per process, sharing its connection pool."""
+    """Talks to one Rasa server. One instance per process, sharing its connection pool.
+
+    `RasaPool` (bridge/services/rasa_pool.py) spreads the same calls over several servers by
+    overriding `_request`.
+    """
 
     def __init__(self, base_url: str, token: str, timeout: float = 10.0) -> None:
         self._token = token
@@ -21,43 +25,44 @@ class RasaClient:
     def close(self) -> None:
         self._http.close()
 
+    def _request(self, method: str, path: str, *, idempotent: bool, **kwargs: Any) -> httpx.Response:
+        """One HTTP call to Rasa; any failure becomes RasaUnavailable."""
+        try:
+            response = self._http.request(method, path, **kwargs)
+            response.raise_for_status()
+        except httpx.HTTPError as error:
+            raise RasaUnavailable(str(error)) from error
+        return response
+
     def send(self, sender_id: str, message: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Send one user message (text or "/intent{...}" payload); return the bot's replies."""
         body: dict[str, Any] = {"sender": sender_id, "message": message}
         if metadata:
             body["metadata"] = metadata
-        try:
-            response = self._http.post("/webhooks/rest/webhook", json=body)
-            response.raise_for_status()
-        except httpx.HTTPError as error:
-            raise RasaUnavailable(str(error)) from error
+        response = self._request("POST", "/webhooks/rest/webhook", idempotent=False, json=body)
         replies: list[dict[str, Any]] = response.json()
         return replies
 
     def slots(self, sender_id: str) -> dict[str, Any]:
         """The tracker's current slots for a conversation."""
-        try:
-            response = self._http.get(
-                f"/conversations/{sender_id}/tracker",
-                params={"token": self._token, "include_events": "NONE"},
-            )
-            response.raise_for_status()
-        except httpx.HTTPError as error:
-            raise RasaUnavailable(str(error)) from error
+        response = self._request(
+            "GET",
+            f"/conversations/{sender_id}/tracker",
+            idempotent=True,
+            params={"token": self._token, "include_events": "NONE"},
+        )
         slots: dict[str, Any] = response.json().get("slots", {})
         return slots
 
     def append_event(self, sender_id: str, event: dict[str, Any]) -> None:
         """Append an event (e.g. pause/resume) to a conversation's tracker."""
-        try:
-            response = self._http.post(
-                f"/conversations/{sender_id}/tracker/events",
-                params={"token": self._token, "include_events": "NONE"},
-                json=event,
-            )
-            response.raise_for_status()
-        except httpx.HTTPError as error:
-            raise RasaUnavailable(str(error)) from error
+        self._request(
+            "POST",
+            f"/conversations/{sender_id}/tracker/events",
+            idempotent=False,
+            params={"token": self._token, "include_events": "NONE"},
+            json=event,
+        )
 
     def is_healthy(self) -> bool:
         try:

@@ -14,7 +14,7 @@ from bridge.models import Base
 
 EXPECTED_TABLES = {
     "conversations", "messages", "handoff_cases", "organisations", "staff_accounts", "staff_sessions",
-    "login_attempts", "audit_log", "reply_templates", "alembic_version",
+    "login_attempts", "audit_log", "reply_templates", "case_summaries", "scheduled_jobs", "alembic_version",
 }
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Response, status
 
-from bridge.api.deps import RasaDep, SessionDep
+from bridge.api.deps import RasaDep, SessionDep, TrackerStoreDep
 from bridge.models import Conversation
 from bridge.schemas.conversation import (
     ConversationCreate,
@@ -14,6 +14,8 @@ from bridge.schemas.conversation import (
     MessagePublic,
     RepliesOut,
 )
+from bridge.privacy.erasure import erase_conversation
+from bridge.privacy.tracker_store import TrackerStoreUnavailable
 from bridge.services.conversations import handle_user_message
 from bridge.services.rasa_client import RasaUnavailable
 
@@ -22,6 +24,9 @@ router = APIRouter(prefix="/api/conversations", tags=["conversations"])
 NOT_FOUND = "Dit gesprek bestaat niet (meer). Begin een nieuw gesprek."
 BOT_UNAVAILABLE = (
     "Het lukt nu even niet om uw bericht te beantwoorden. Uw bericht is bewaard; probeert u het zo nog eens."
+)
+ERASURE_INCOMPLETE = (
+    "Uw gesprek is gewist, maar een deel kon nog niet worden verwijderd. Probeert u het zo nog eens."
 )
 
 
@@ -67,3 +72,17 @@ def read_conversation(conversation_id: str, session: SessionDep, rasa: RasaDep) 
         slots=slots,
         messages=[MessagePublic.model_validate(m) for m in conversation.messages],
     )
+
+
+@router.delete("/{conversation_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+def delete_conversation(conversation_id: str, session: SessionDep, tracker_store: TrackerStoreDep) -> Response:
+    """Erase the conversation ("gesprek wissen", /vergeet): messages, cases and the Rasa tracker.
+
+    Always 204, also for an id that does not (or no longer) exist, so erasing twice is fine and
+    the answer does not tell whether a conversation existed.
+    """
+    try:
+        erase_conversation(session, tracker_store, conversation_id)
+    except TrackerStoreUnavailable:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, ERASURE_INCOMPLETE) from None
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -30,7 +30,8 @@ def health(response: Response, session: SessionDep, rasa: RasaDep, settings: Set
         "bridge": "ok",
         "database": database,
         "rasa": "ok" if rasa.is_healthy() else "onbereikbaar",
-        "actions": "ok" if _answers(f"{settings.actions_url}/health") else "onbereikbaar",
+        # Production profile: several action servers; one that answers is enough (Rasa pairs fail over).
+        "actions": "ok" if any(_answers(f"{url}/health") for url in settings.actions_urls) else "onbereikbaar",
     }
     healthy = all(value == "ok" for value in checks.values())
     if not healthy:

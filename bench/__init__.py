@@ -1,0 +1,1 @@
+"""Benchmarks and evaluations of Elke Deur (`make bench`, `python -m bench.eval_nlu`)."""

@@ -1,0 +1,84 @@
+"""Two real Rasa servers on one PostgreSQL tracker store and one Redis lock store.
+
+Kept last in the package (file order): the failover test kills a Rasa server for good.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.production.conftest import ProductionSystem
+
+pytestmark = pytest.mark.e2e
+
+# Payloads skip the NLU, so the steps are the same on every model: the intake asks for the
+# uitkering and the gemeente; the action server adds the arbeidsmarktregio from the gemeente.
+INTAKE_STEPS = ['/inform_werkzoekende', '/inform{"uitkering": "ww"}', '/inform{"gemeente": "Almere"}']
+EXPECTED_SLOTS = {"rol": "werkzoekende", "uitkering": "ww", "gemeente": "Almere", "arbeidsmarktregio": "Flevoland"}
+
+
+def _tracker(rasa_url: str, token: str, sender: str) -> dict[str, Any]:
+    response = httpx.get(f"{rasa_url}/conversations/{sender}/tracker", params={"token": token}, timeout=60.0)
+    response.raise_for_status()
+    tracker: dict[str, Any] = response.json()
+    return tracker
+
+
+def _user_texts(tracker: dict[str, Any]) -> list[str]:
+    return [event["text"] for event in tracker["events"] if event["event"] == "user"]
+
+
+def test_a_conversation_alternating_between_two_rasa_servers_keeps_its_slots(rasa_servers: ProductionSystem) -> None:
+    token = rasa_servers.env["RASA_TOKEN"]
+    first, second = rasa_servers.rasa_urls
+    sender = str(uuid.uuid4())
+    for step, message in enumerate(INTAKE_STEPS):
+        server, other = (first, second) if step % 2 == 0 else (second, first)
+        response = httpx.post(
+            f"{server}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=120.0
+        )
+        assert response.status_code == 200, response.text
+        assert response.json(), f"no reply from {server} to {message}"
+        # The other server sees everything this one stored, at once.
+        assert _user_texts(_tracker(other, token, sender)) == INTAKE_STEPS[: step + 1]
+
+    for server in (first, second):
+        slots = _tracker(server, token, sender)["slots"]
+        assert {name: slots[name] for name in EXPECTED_SLOTS} == EXPECTED_SLOTS
+
+
+def test_killing_one_rasa_server_mid_conversation_loses_nothing(rasa_servers: ProductionSystem) -> None:
+    bridge = httpx.Client(base_url=rasa_servers.bridge_urls[0], timeout=120.0)
+    conversation_id = bridge.post("/api/conversations").json()["id"]
+    send = f"/api/conversations/{conversation_id}/messages"
+
+    # Two messages: with round-robin one lands on each Rasa server.
+    for message in INTAKE_STEPS[:2]:
+        response = bridge.post(send, json={"payload": message})
+        assert response.status_code == 200, response.text
+        assert response.json()["replies"]
+
+    rasa_servers.kill("rasa.1")
+
+    # The next messages are answered by the surviving server, whatever the turn says.
+    for message in [INTAKE_STEPS[2], "/greet"]:
+        response = bridge.post(send, json={"payload": message})
+        assert response.status_code == 200, response.text
+        assert response.json()["replies"], f"no reply to {message} after the kill"
+
+    conversation = bridge.get(f"/api/conversations/{conversation_id}").json()
+    assert {name: conversation["slots"][name] for name in EXPECTED_SLOTS} == EXPECTED_SLOTS
+    user_messages = [m["payload"] for m in conversation["messages"] if m["author"] == "user"]
+    assert user_messages == [*INTAKE_STEPS, "/greet"]
+    # Rasa's own tracker (on PostgreSQL) has every message exactly once: none lost, none doubled.
+    tracker = _tracker(rasa_servers.rasa_urls[1], rasa_servers.env["RASA_TOKEN"], conversation_id)
+    assert _user_texts(tracker) == [*INTAKE_STEPS, "/greet"]
+
+    health = bridge.get("/health")
+    assert health.status_code == 200, health.text  # one healthy pair keeps the bridge healthy
+    bridge.close()
+
