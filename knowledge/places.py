@@ -164,7 +164,7 @@ _STRONG_CUES = {"woon", "woont", "wonen", "woonachtig", "wonend", "woonplaats", 
                 "gem", "gemeentes", "verhuisd", "verhuis", "kom", "kwam", "woonde", "postcode",
                 "plaats", "dorp", "stad"}
 _FUNCTION_WORDS = {"de", "het", "gemeente", "in", "te", "nu", "al", "sinds", "jaren", "hier",
-                 "daar", "ook", "tegenwoordig", "op", "van", "het", "dorp", "stad", "buurt",
+                 "daar", "ook", "tegenwoordig", "op", "van", "dorp", "stad", "buurt",
                  "omgeving", "regio", "ik", "we", "wij", "zelf"}
 
 _SUFFIX_RE = re.compile(
@@ -418,7 +418,7 @@ _NO_FUZZY = {
     "nederland", "holland", "friesland", "groningen", "drenthe", "overijssel", "gelderland",
     "utrecht", "brabant", "limburg", "zeeland", "flevoland", "buitenland", "europa", "belgie",
     "duitsland", "dienstverband", "proeftijd", "ziektewet", "contract", "vaste", "tijdelijke",
-    "ploegendienst", "nachtdienst", "oproepbasis", "loondienst", "principe", "overleg", "totaal",
+    "ploegendienst", "nachtdienst", "oproepbasis", "principe", "overleg", "totaal",
     "afwachting", "aanloop", "aanvraag", "behandeling", "gesprek", "scholing", "omscholing",
     "werkgever", "werkgevers", "personeel", "mensen", "winkels", "ziekenhuis", "fabriek",
     "magazijn", "kantoor", "keuken", "restaurant", "verpleeghuis", "thuiszorg", "supermarkt",

@@ -33,7 +33,7 @@ def main() -> None:
         f"  Web chat:      {base}/\n"
         f"  Staff console: {base}/console\n"
         f"  API docs:      {base}/docs\n"
-        f"  Staff token for the API: see STAFF_TOKEN in var/dev-secrets.env\n"
+        f"  Staff accounts: make admin EMAIL=... (first beheerder); API token: STAFF_TOKEN\n"
         "Press Ctrl-C to stop everything.",
         flush=True,
     )

@@ -13,7 +13,6 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions.intake import (
     ANSWER_INTENTS,
-    ROLLEN,
     gemeente_slots,
     lookup_gemeente,
     normalise_behoefte,
@@ -22,7 +21,7 @@ from bot.actions.intake import (
     required_intake_slots,
     rol_from_text,
 )
-from bot.actions.slot_mappings import latest_intent, latest_text
+from bot.actions.slot_mappings import ContractSlotValidators, latest_intent, latest_text
 
 # Bookkeeping slots the form's extract_* methods set besides the required ones.
 _HULP_SLOTS = ("arbeidsmarktregio", "gemeente_keuzes", "gemeente_pogingen", "gemeente_overgeslagen")
@@ -43,7 +42,7 @@ def _bare_answer(tracker: Tracker, slot: str, entity: str) -> str:
     return text
 
 
-class ValidateIntakeForm(FormValidationAction):
+class ValidateIntakeForm(ContractSlotValidators, FormValidationAction):
     """Asks only what is missing, in an order that fits the rol."""
 
     def name(self) -> Text:
@@ -126,38 +125,6 @@ class ValidateIntakeForm(FormValidationAction):
         """A typed need such as 'een cursus' or 'personeel'."""
         value = normalise_behoefte(_bare_answer(tracker, "behoefte", "behoefte"))
         return {"behoefte": value} if value else {}
-
-    def validate_rol(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        """Keep only the three contract values."""
-        return {"rol": value if value in ROLLEN else None}
-
-    def validate_uitkering(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        """Map to ww/wia/wajong/bijstand/geen."""
-        return {"uitkering": normalise_uitkering(value)}
-
-    def validate_gemeente(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        """Official CBS name plus arbeidsmarktregio, or candidates to choose from."""
-        if not value:
-            return {"gemeente": None}
-        return gemeente_slots(lookup_gemeente(str(value)))
-
-    def validate_sector(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        """Map to a contract sector."""
-        return {"sector": normalise_sector(value)}
-
-    def validate_behoefte(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        """Map to a documented behoefte."""
-        return {"behoefte": normalise_behoefte(value)}
 
 
 class ActionAskGemeente(Action):

@@ -30,7 +30,44 @@ def latest_text(tracker: Tracker) -> str:
     return tracker.latest_message.get("text") or ""
 
 
-class ValidateSlotMappings(ValidationAction):
+class ContractSlotValidators:
+    """Validators shared by the global slot mappings and the intake form: every value that
+    reaches a slot is a contract value (docs/contracts.md), whoever filled it."""
+
+    def validate_rol(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Keep only the three contract values."""
+        return {"rol": value if value in ROLLEN else None}
+
+    def validate_uitkering(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Map the value to ww/wia/wajong/bijstand/geen."""
+        return {"uitkering": normalise_uitkering(value)}
+
+    def validate_sector(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Map the value to a contract sector."""
+        return {"sector": normalise_sector(value)}
+
+    def validate_behoefte(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Map the value to a documented behoefte."""
+        return {"behoefte": normalise_behoefte(value)}
+
+    def validate_gemeente(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Official CBS name plus arbeidsmarktregio, or candidates to choose from."""
+        if not value:
+            return {"gemeente": None, "arbeidsmarktregio": None}
+        return gemeente_slots(lookup_gemeente(str(value)))
+
+
+class ValidateSlotMappings(ContractSlotValidators, ValidationAction):
     """Runs as action_validate_slot_mappings; silent, so it never doubles a form question."""
 
     async def extract_rol(
@@ -46,38 +83,6 @@ class ValidateSlotMappings(ValidationAction):
             normalise_behoefte(tracker.get_slot("behoefte")),
         )
         return {"rol": rol} if rol else {}
-
-    def validate_rol(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        """Keep only the three contract values."""
-        return {"rol": value if value in ROLLEN else None}
-
-    def validate_uitkering(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        """Map the entity value to ww/wia/wajong/bijstand/geen."""
-        return {"uitkering": normalise_uitkering(value)}
-
-    def validate_sector(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        """Map the entity value to a contract sector."""
-        return {"sector": normalise_sector(value)}
-
-    def validate_behoefte(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        """Map the entity value to a documented behoefte."""
-        return {"behoefte": normalise_behoefte(value)}
-
-    def validate_gemeente(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        """Official CBS name plus arbeidsmarktregio, or candidates to choose from."""
-        if not value:
-            return {"gemeente": None, "arbeidsmarktregio": None}
-        return gemeente_slots(lookup_gemeente(str(value)))
 
     def validate_regeling(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
