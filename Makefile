@@ -40,3 +40,7 @@ clean: ## Remove generated state (databases, models, spaCy pipeline); keeps the 
 run-prod: train ## Production profile: PostgreSQL, Redis, several Rasa/action servers and bridge workers (settings: .env.productie)
 	@set -a; [ ! -f .env.productie ] || . ./.env.productie; set +a; \
 	ELKEDEUR_PROFILE=productie PYTHONPATH=$(CURDIR) .venvs/app/bin/python -m scripts.run
+
+.PHONY: loadtest
+loadtest: train ## Bounded load test: 50 conversations x 20 messages via the bridge, counts from the DB; LOADTEST_ARGS=--help
+	@PYTHONPATH=$(CURDIR) .venvs/app/bin/python -m bench.loadtest $(LOADTEST_ARGS)

@@ -46,6 +46,7 @@ LABELS: dict[str, dict[str, str]] = {
         "crisis": "Mogelijk in nood (schulden, zorgen, uitzetting)",
         "frustratie": "Liep vast met de digitale assistent",
         "niet_begrepen": "De digitale assistent begreep de vraag niet",
+        "storing": "De digitale assistent werkte even niet (storing)",
     },
     "status": {"wacht_op_medewerker": "Wacht op u", "medewerker": "In gesprek", "gesloten": "Afgesloten",
                "bot": "Bij de digitale assistent"},

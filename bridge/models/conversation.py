@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, false
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bridge.models.base import Base, new_uuid, timestamp_column, utcnow
@@ -46,6 +46,8 @@ class Conversation(Base):
 
 class Message(Base):
     __tablename__ = "messages"
+    # A channel that retries a message sends the same client id: stored once per conversation.
+    __table_args__ = (UniqueConstraint("conversation_id", "client_message_id", name="uq_messages_client_message_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     conversation_id: Mapped[str] = mapped_column(
@@ -59,6 +61,8 @@ class Message(Base):
     staff_name: Mapped[str | None] = mapped_column(String(100))
     # False until the message has reached its recipient (Rasa or the staff queue).
     delivered: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Optional id the channel gave the user's message (retries reuse it); NULLs never clash.
+    client_message_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = timestamp_column()
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")

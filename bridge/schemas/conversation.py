@@ -35,6 +35,8 @@ class MessageIn(BaseModel):
 
     text: str | None = Field(None, max_length=MAX_MESSAGE_LENGTH)
     payload: str | None = Field(None, max_length=MAX_MESSAGE_LENGTH, pattern=r"^/")
+    # Same id again (a retry) in the same conversation: stored once, the first replies come back.
+    client_message_id: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
 
     @model_validator(mode="after")
     def _text_or_payload(self) -> MessageIn:

@@ -24,7 +24,7 @@ class Intake(BaseModel):
 
 class HandoffCreate(BaseModel):
     conversation_id: str
-    reden: Literal["gevraagd", "crisis", "frustratie", "niet_begrepen"] = "gevraagd"
+    reden: Literal["gevraagd", "crisis", "frustratie", "niet_begrepen", "storing"] = "gevraagd"
     intake: Intake = Field(default_factory=Intake)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 from datetime import datetime
 
 from sqlalchemy import or_, select, update
@@ -11,9 +12,11 @@ from sqlalchemy.orm import Session
 from bridge.models import Conversation, ConversationStatus, HandoffCase, Message, Organisation, StaffAccount, StaffRole
 from bridge.models.conversation import Author
 from bridge.services import events
+from bridge.core.logging import log_event
 from bridge.services.conversations import set_status, store_message
+from bridge.services.queues import queue_for
 from bridge.services.rasa_client import RasaClient, RasaUnavailable
-from bridge.services.staff import audit, aware, utcnow
+from bridge.services.staff import audit, aware, ensure_organisation, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +55,26 @@ class CaseConflict(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def hand_over(session: Session, conversation: Conversation, *, reden: str, intake: dict[str, Any]) -> HandoffCase:
+    """Open a case in the arrangeur's queue with the intake and a transcript link; the person now
+    waits for a medewerker, and that organisation's console hears of it at once."""
+    case = HandoffCase(
+        conversation_id=conversation.id,
+        queue=queue_for(intake),
+        status=ConversationStatus.WACHT_OP_MEDEWERKER.value,
+        reden=reden,
+        intake={**intake, "transcript_url": f"/api/conversations/{conversation.id}"},
+    )
+    session.add(case)
+    ensure_organisation(session, case.queue)  # so staff of a new queue can be given accounts
+    session.commit()
+    log_event("ED-4000", conversation=conversation.id, handoff=case.id, reden=reden, queue=case.queue,
+              arrangeur=str(intake.get("arrangeur") or ""))
+    set_status(session, conversation, ConversationStatus.WACHT_OP_MEDEWERKER, queue=case.queue)
+    events.publish_case(case.queue, case.id, "new")
+    return case
 
 
 def waiting_seconds(case: HandoffCase, now: datetime | None = None) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Response, status
 
-from bridge.api.deps import RasaDep, SessionDep, TrackerStoreDep
+from bridge.api.deps import RasaDep, SessionDep, SettingsDep, TrackerStoreDep
 from bridge.models import Conversation
 from bridge.schemas.conversation import (
     ConversationCreate,
@@ -17,14 +17,12 @@ from bridge.schemas.conversation import (
 from bridge.privacy.erasure import erase_conversation
 from bridge.privacy.tracker_store import TrackerStoreUnavailable
 from bridge.services.conversations import handle_user_message
+from bridge.services.reliability import actions_answer
 from bridge.services.rasa_client import RasaUnavailable
 
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
 
 NOT_FOUND = "Dit gesprek bestaat niet (meer). Begin een nieuw gesprek."
-BOT_UNAVAILABLE = (
-    "Het lukt nu even niet om uw bericht te beantwoorden. Uw bericht is bewaard; probeert u het zo nog eens."
-)
 ERASURE_INCOMPLETE = (
     "Uw gesprek is gewist, maar een deel kon nog niet worden verwijderd. Probeert u het zo nog eens."
 )
@@ -47,13 +45,20 @@ def create_conversation(session: SessionDep, body: ConversationCreate | None = N
 
 
 @router.post("/{conversation_id}/messages", response_model=RepliesOut)
-def post_message(conversation_id: str, body: MessageIn, session: SessionDep, rasa: RasaDep) -> RepliesOut:
-    """Send the user's message; answer with the bot's replies (empty while a medewerker answers)."""
+def post_message(
+    conversation_id: str, body: MessageIn, session: SessionDep, rasa: RasaDep, settings: SettingsDep
+) -> RepliesOut:
+    """Send the user's message; answer with the bot's replies (empty while a medewerker answers).
+
+    When the bot cannot answer, the reply is a notice with a button to leave the question for a
+    medewerker (HTTP 200: the message is stored, nothing for the channel to retry).
+    """
     conversation = _get_or_404(session, conversation_id)
-    try:
-        replies = handle_user_message(session, rasa, conversation, text=body.text, payload=body.payload)
-    except RasaUnavailable:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, BOT_UNAVAILABLE) from None
+    replies = handle_user_message(
+        session, rasa, conversation, text=body.text, payload=body.payload, client_message_id=body.client_message_id,
+        actions_healthy=lambda: actions_answer(settings.actions_urls),
+        duplicate_wait_s=settings.rasa_timeout_seconds + 1.0,
+    )
     return RepliesOut.model_validate({"replies": replies})
 
 

@@ -9,12 +9,9 @@ from sqlalchemy import func, select
 
 from bridge.api.deps import SessionDep, require_service_token
 from bridge.api.staff_auth import staff_or_token
-from bridge.models import Conversation, ConversationStatus, HandoffCase, StaffAccount
+from bridge.models import Conversation, HandoffCase, StaffAccount
 from bridge.schemas.handoff import HandoffCreate, HandoffCreated, HandoffPublic, HandoffsPublic
-from bridge.services import events
-from bridge.services.conversations import set_status
-from bridge.services.queues import queue_for
-from bridge.services.staff import ensure_organisation
+from bridge.services.cases import hand_over
 
 internal_router = APIRouter(prefix="/internal/handoffs", tags=["internal"], dependencies=[Depends(require_service_token)])
 router = APIRouter(prefix="/api/handoffs", tags=["handoffs"])
@@ -26,21 +23,7 @@ def create_handoff(body: HandoffCreate, session: SessionDep) -> HandoffCreated:
     conversation = session.get(Conversation, body.conversation_id)
     if conversation is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Onbekend gesprek.")
-    intake = body.intake.model_dump()
-    case = HandoffCase(
-        conversation_id=conversation.id,
-        queue=queue_for(intake),
-        status=ConversationStatus.WACHT_OP_MEDEWERKER.value,
-        reden=body.reden,
-        intake=intake,
-    )
-    session.add(case)
-    session.flush()  # assigns the id used in the transcript link
-    case.intake = {**intake, "transcript_url": f"/api/conversations/{conversation.id}"}
-    ensure_organisation(session, case.queue)  # so staff of a new queue can be given accounts
-    session.commit()
-    set_status(session, conversation, ConversationStatus.WACHT_OP_MEDEWERKER, queue=case.queue)
-    events.publish_case(case.queue, case.id, "new")
+    case = hand_over(session, conversation, reden=body.reden, intake=body.intake.model_dump())
     return HandoffCreated(id=case.id, queue=case.queue, status=case.status)
 
 

@@ -23,6 +23,13 @@
   const POLL_MS = 3000;
   const MAX_BACKOFF_MS = 15000;
   const TYPING_MS = 5000;
+  const SEND_RETRIES = 2; // a message that may not have arrived is sent again, with the same id
+
+  /** An id for one user message (crypto.randomUUID needs https or localhost; else a random fallback). */
+  function newClientMessageId() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12) + Math.random().toString(36).slice(2, 12);
+  }
 
   // The chat itself is in Dutch; the launcher can invite people in their own language.
   const LAUNCHER_LABELS = {
@@ -454,8 +461,17 @@
       const waitingForStaff = this.status === "wacht_op_medewerker" || this.status === "medewerker";
       if (!waitingForStaff) this.setTyping(this.config.title + " schrijft een antwoord…");
       try {
-        await this.request("/api/conversations/" + encodeURIComponent(this.id) + "/messages",
-          { method: "POST", body: JSON.stringify(message) });
+        // One id per message, reused on every retry: the bridge stores a retried message once.
+        const body = JSON.stringify({ ...message, client_message_id: newClientMessageId() });
+        const path = "/api/conversations/" + encodeURIComponent(this.id) + "/messages";
+        for (let attempt = 0; ; attempt++) {
+          try { await this.request(path, { method: "POST", body }); break; } catch (error) {
+            // Retry only what may not have arrived: no connection (no status) or a server error.
+            const retriable = !error.status || error.status >= 500;
+            if (!retriable || attempt >= SEND_RETRIES) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 1000 * (attempt + 1)));
+          }
+        }
         // Replies are stored with ids; render them from the store so nothing shows twice.
         await this.sync();
       } catch (error) {
