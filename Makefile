@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run run-prod test envs train lock clean admin bench
+.PHONY: help run run-prod test envs train lock clean admin bench loadtest
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -41,6 +41,5 @@ run-prod: train ## Production profile: PostgreSQL, Redis, several Rasa/action se
 	@set -a; [ ! -f .env.productie ] || . ./.env.productie; set +a; \
 	ELKEDEUR_PROFILE=productie PYTHONPATH=$(CURDIR) .venvs/app/bin/python -m scripts.run
 
-.PHONY: loadtest
 loadtest: train ## Bounded load test: 50 conversations x 20 messages via the bridge, counts from the DB; LOADTEST_ARGS=--help
 	@PYTHONPATH=$(CURDIR) .venvs/app/bin/python -m bench.loadtest $(LOADTEST_ARGS)
