@@ -29,19 +29,23 @@ def open_case(system: RunningSystem, conversation_id: str, timeout: float = 30.0
     raise AssertionError(f"no handoff case for conversation {conversation_id}")
 
 
+def staff_account(system: RunningSystem, organisation: str, name: str) -> str:
+    """Create a medewerker account (password PASSWORD) directly in the system's database; its e-mail."""
+    email = f"{uuid.uuid4().hex[:10]}@balie.test"
+    engine = create_engine(system.env["DATABASE_URL"])
+    try:
+        with Session(engine) as session:
+            create_staff_account(session, organisation=organisation, email=email, password=PASSWORD, display_name=name)
+    finally:
+        engine.dispose()
+    return email
+
+
 class Medewerker:
     """A logged-in staff member of the case's organisation (account created directly in the system's DB)."""
 
     def __init__(self, system: RunningSystem, organisation: str, name: str = "Sanne") -> None:
-        email = f"{uuid.uuid4().hex[:10]}@balie.test"
-        engine = create_engine(system.env["DATABASE_URL"])
-        try:
-            with Session(engine) as session:
-                create_staff_account(
-                    session, organisation=organisation, email=email, password=PASSWORD, display_name=name
-                )
-        finally:
-            engine.dispose()
+        email = staff_account(system, organisation, name)
         self.client = httpx.Client(base_url=system.base_url, timeout=30.0)
         response = self.client.post("/api/staff/login", json={"email": email, "password": PASSWORD})
         assert response.status_code == 200, response.text

@@ -40,7 +40,8 @@
     var time = document.createElement("time");
     var when = new Date(message.created_at);
     time.setAttribute("datetime", message.created_at);
-    time.textContent = when.toLocaleTimeString("nl-NL", { hour: "2-digit", minute: "2-digit" });
+    // Dutch time, like the server-rendered messages, whatever the workstation's clock zone.
+    time.textContent = when.toLocaleTimeString("nl-NL", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Amsterdam" });
     var text = document.createElement("p");
     text.className = "pre";
     text.textContent = message.text || (message.payload ? "koos: " + message.payload : "");
