@@ -6,10 +6,12 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def _postgres_available() -> bool:
@@ -21,6 +23,16 @@ def _postgres_available() -> bool:
         return False
     finally:
         engine.dispose()
+
+
+def _redis_available() -> bool:
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -11,18 +11,7 @@ import redis
 
 from bridge.services.events import OVERFLOW, Event, Subscription
 from bridge.services.events_redis import RedisEventHub
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-def _redis_available() -> bool:
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        return bool(client.ping())
-    except redis.RedisError:
-        return False
-    finally:
-        client.close()
+from tests.conftest import REDIS_URL, _redis_available
 
 
 @pytest.fixture

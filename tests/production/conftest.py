@@ -21,26 +21,19 @@ from pathlib import Path
 
 import httpx
 import pytest
-import redis
 from sqlalchemy import create_engine, text
 
 from bridge.core.config import PROJECT_ROOT
 from scripts.run import PRODUCTION_PROCFILE, process_env
-from tests.conftest import POSTGRES_ADMIN_URL, _postgres_available
+from tests.conftest import (
+    POSTGRES_ADMIN_URL,
+    REDIS_URL,
+    _postgres_available,
+    _redis_available,
+)
 from tests.e2e.conftest import free_port
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 STARTUP_TIMEOUT_SECONDS = 600  # two Rasa servers load their model at once on a busy 2-core machine
-
-
-def _redis_available() -> bool:
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        return bool(client.ping())
-    except redis.RedisError:
-        return False
-    finally:
-        client.close()
 
 
 def procfile_commands() -> dict[str, str]:
