@@ -3,10 +3,10 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run run-prod test envs train lock clean admin bench loadtest
+.PHONY: help run run-prod test envs train lock clean admin bench bench-prod bench-tuning loadtest
 
 help: ## Show the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 envs: ## Create/update both virtualenvs from the lock files
 	@scripts/ensure-env.sh rasa
@@ -20,7 +20,7 @@ run: train ## Run the assistant: web chat on http://localhost:8000/, console on 
 
 test: ## Install, train and run the whole test suite; prints the total time
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory train && scripts/ensure-chromium.sh && scripts/test.sh; status=$$?; \
+	$(MAKE) --no-print-directory train && scripts/ensure-test-tools.sh && scripts/test.sh; status=$$?; \
 	echo "==> make test finished in $$(( $$(date +%s) - start )) s (exit $$status)"; exit $$status
 
 admin: envs ## Create the first beheerder account: make admin EMAIL=naam@organisatie.nl [ORG="Elke Deur algemeen"]
@@ -30,6 +30,12 @@ admin: envs ## Create the first beheerder account: make admin EMAIL=naam@organis
 
 bench: train ## Benchmark on loopback (<= 10 min): bench/results/<date>.{json,md,png}; BENCH_ARGS=--help
 	@PYTHONPATH=$(CURDIR) .venvs/app/bin/python -m bench.run $(BENCH_ARGS)
+
+bench-prod: train ## Compare standaard, productie with 1 and 2 Rasa servers (PostgreSQL + Redis, ~25 min); BENCH_PROD_ARGS=--help
+	@PYTHONPATH=$(CURDIR) .venvs/app/bin/python -m bench.compare $(BENCH_PROD_ARGS)
+
+bench-tuning: train ## The effect of each Rasa server fix (bot/rasa_server.py), CPU per message (~8 min); TUNING_ARGS=--help
+	@PYTHONPATH=$(CURDIR) .venvs/app/bin/python -m bench.tuning $(TUNING_ARGS)
 
 lock: ## Regenerate requirements/*.lock from requirements/*.in in fresh venvs
 	@scripts/lock.sh

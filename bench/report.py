@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bench.system import LOAD_GENERATOR, MACHINE, sum_by_kind
+
 PATH_LABELS = {
     "parse": "Rasa /model/parse (NLU)",
     "direct": "Rasa direct (webhook + actions)",
@@ -19,9 +21,11 @@ TARGET_OVERHEAD_RATIO = 0.10
 TARGET_OVERHEAD_MS = 5.0
 TARGET_RATE = 25.0
 TARGET_P95_MS = 300.0
+PROCESS_ORDER = ("rasa", "actions", "bridge", "postgres", "redis", LOAD_GENERATOR, MACHINE)
 
 
-def _fmt(value: Any, suffix: str = "") -> str:
+def fmt(value: Any, suffix: str = "") -> str:
+    """A number for a table: "–" when missing, no trailing zeros."""
     if value is None:
         return "–"
     if isinstance(value, float):
@@ -55,6 +59,8 @@ def render_markdown(result: dict[str, Any]) -> str:
         f"{meta['scenarios']} scenarios, seed {meta['seed']}, {meta['step_s']:g} s per open-loop step, "
         f"budget {meta['budget_s']:g} s (took {meta.get('elapsed_s', 0):.0f} s). Load generator on the same machine.",
     ]
+    if meta.get("profile"):
+        lines.append(profile_line(meta))
     if meta.get("label"):
         lines.append(f"Label: **{meta['label']}**.")
     if meta.get("note"):
@@ -63,18 +69,14 @@ def render_markdown(result: dict[str, Any]) -> str:
     lines += ["", "## Start-up and training", "", "| what | seconds |", "|---|---:|"]
     for name, seconds in result.get("cold_start_s", {}).items():
         label = "whole system healthy (/health)" if name == "system" else f"{name} ready"
-        lines.append(f"| cold start: {label} | {_fmt(seconds)} |")
+        lines.append(f"| cold start: {label} | {fmt(seconds)} |")
     train = result.get("train") or {}
-    train_text = _fmt(train.get("seconds")) if train.get("status") == "ok" else train.get("status", "not measured")
+    train_text = fmt(train.get("seconds")) if train.get("status") == "ok" else train.get("status", "not measured")
     lines.append(f"| `rasa train` (cold cache) | {train_text} |")
 
-    memory = result.get("rss_mb", {})
     lines += ["", "## Memory (RSS, MiB)", "", "| process | idle | after warm-up | peak under load |", "|---|---:|---:|---:|"]
-    for name in ("rasa", "actions", "bridge"):
-        lines.append(
-            f"| {name} | {_fmt(memory.get('idle', {}).get(name))} | {_fmt(memory.get('warm', {}).get(name))} "
-            f"| {_fmt(memory.get('peak_load', {}).get(name))} |"
-        )
+    for name, idle, warm, peak in memory_rows(result.get("rss_mb", {})):
+        lines.append(f"| {name} | {fmt(idle)} | {fmt(warm)} | {fmt(peak)} |")
 
     lines += [
         "",
@@ -88,8 +90,8 @@ def render_markdown(result: dict[str, Any]) -> str:
             lines.append(f"| {step['target_rate']:g} | {step['path']} | skipped: {step['skipped']} | | | | |")
             continue
         lines.append(
-            f"| {step['target_rate']:g} | {step['path']} | {step['achieved_rate']:g} | {_fmt(step['p50_ms'])} "
-            f"| {_fmt(step['p95_ms'])} | {_fmt(step['p99_ms'])} | {step['errors']}/{step['offered']} |"
+            f"| {step['target_rate']:g} | {step['path']} | {step['achieved_rate']:g} | {fmt(step['p50_ms'])} "
+            f"| {fmt(step['p95_ms'])} | {fmt(step['p99_ms'])} | {step['errors']}/{step['offered']} |"
         )
 
     lines += [
@@ -102,8 +104,8 @@ def render_markdown(result: dict[str, Any]) -> str:
     for row in result.get("bridge_overhead", []):
         ratio = None if row["ratio"] is None else round(100 * row["ratio"], 1)
         lines.append(
-            f"| {row['target_rate']:g} | {_fmt(row['direct_p50_ms'])} | {_fmt(row['bridge_p50_ms'])} "
-            f"| {_fmt(row['abs_ms'])} | {_fmt(ratio)} |"
+            f"| {row['target_rate']:g} | {fmt(row['direct_p50_ms'])} | {fmt(row['bridge_p50_ms'])} "
+            f"| {fmt(row['abs_ms'])} | {fmt(ratio)} |"
         )
 
     paired = result.get("paired")
@@ -114,7 +116,7 @@ def render_markdown(result: dict[str, Any]) -> str:
             f"Paired, one client, {paired['messages_per_path']} messages per path alternating turn by turn "
             f"(robust to load that drifts between steps): Rasa direct p50 {paired['direct_p50_ms']:g} ms, "
             f"bridge p50 {paired['bridge_p50_ms']:g} ms, median per-message overhead "
-            f"{paired['overhead_median_ms']:g} ms ({_fmt(None if ratio is None else round(100 * ratio, 1), ' %')}).",
+            f"{paired['overhead_median_ms']:g} ms ({fmt(None if ratio is None else round(100 * ratio, 1), ' %')}).",
         ]
 
     lines += [
@@ -129,13 +131,69 @@ def render_markdown(result: dict[str, Any]) -> str:
             lines.append(f"| {step['path']} | {step.get('clients')} | skipped: {step['skipped']} | | | | |")
             continue
         lines.append(
-            f"| {step['path']} | {step['clients']} | {step['achieved_rate']:g} | {_fmt(step['p50_ms'])} "
-            f"| {_fmt(step['p95_ms'])} | {_fmt(step['p99_ms'])} | {step['errors']}/{step['offered']} |"
+            f"| {step['path']} | {step['clients']} | {step['achieved_rate']:g} | {fmt(step['p50_ms'])} "
+            f"| {fmt(step['p95_ms'])} | {fmt(step['p99_ms'])} | {step['errors']}/{step['offered']} |"
         )
+
+    lines += cpu_lines(result.get("closed_loop", []))
 
     lines += ["", "## Targets of issue 9", ""]
     lines += [f"- {line}" for line in target_lines(result)]
     return "\n".join(lines) + "\n"
+
+
+def profile_line(meta: dict[str, Any]) -> str:
+    """Which processes ran on which databases."""
+    n = meta.get("rasa_instances", 1)
+    text = (
+        f"Profile **{meta['profile']}**: {meta.get('databases', '?')}, {n} Rasa server(s) each with its own "
+        f"action server, bridge with {meta.get('bridge_workers', 1)} worker(s)"
+    )
+    if meta.get("spread"):
+        text += f"; parse and Rasa direct spread {meta['spread']} over the Rasa servers, as the bridge does"
+    return text + "."
+
+
+def _process_key(name: str) -> tuple[int, str]:
+    kind = name.split(".")[0]
+    return (PROCESS_ORDER.index(kind) if kind in PROCESS_ORDER else len(PROCESS_ORDER), name)
+
+
+def memory_rows(memory: dict[str, dict[str, float]]) -> list[tuple[Any, ...]]:
+    """(process, idle, after warm-up, peak) per process; several instances of a kind (productie:
+    rasa.1, rasa.2) get a row each and then a summed row (each instance's own peak, summed)."""
+    phases = [memory.get(phase, {}) for phase in ("idle", "warm", "peak_load")]
+    names = sorted({name for values in phases for name in values}, key=_process_key)
+    rows: list[tuple[Any, ...]] = []
+    for kind in dict.fromkeys(name.split(".")[0] for name in names):
+        instances = [name for name in names if name.split(".")[0] == kind]
+        rows += [(name, *(values.get(name) for values in phases)) for name in instances]
+        if len(instances) > 1:
+            sums = (round(sum(values[n] for n in instances), 1) if set(instances) <= set(values) else None
+                    for values in phases)
+            rows.append((f"{kind} (sum of {len(instances)})", *sums))
+    return rows
+
+
+def cpu_lines(closed_loop: list[dict[str, Any]]) -> list[str]:
+    """CPU cores per process during the saturation runs: what is busy when nothing more gets through."""
+    steps = [s for s in closed_loop if s.get("cpu_cores")]
+    if not steps:
+        return []
+    per_step = [sum_by_kind(s["cpu_cores"]) for s in steps]
+    names = sorted({name for cores in per_step for name in cores}, key=_process_key)
+    lines = [
+        "",
+        "## CPU during the closed loop (cores; instances summed)",
+        "",
+        "PostgreSQL and Redis count every process of those servers on the machine; `machine` is all busy CPU.",
+        "",
+        "| path | " + " | ".join(names) + " |",
+        "|---|" + "---:|" * len(names),
+    ]
+    for step, cores in zip(steps, per_step):
+        lines.append(f"| {step['path']} | " + " | ".join(fmt(cores.get(name)) for name in names) + " |")
+    return lines
 
 
 def target_lines(result: dict[str, Any]) -> list[str]:
@@ -145,7 +203,7 @@ def target_lines(result: dict[str, Any]) -> list[str]:
     direct_rate = sustained_rate(result, "direct")
     out.append(
         f"Sustained through the bridge with p95 ≤ {TARGET_P95_MS:g} ms: "
-        f"{_fmt(bridge_rate, ' msg/s')} (target ≥ {TARGET_RATE:g}; Rasa direct: {_fmt(direct_rate, ' msg/s')})."
+        f"{fmt(bridge_rate, ' msg/s')} (target ≥ {TARGET_RATE:g}; Rasa direct: {fmt(direct_rate, ' msg/s')})."
     )
     rows = [r for r in result.get("bridge_overhead", []) if r["ratio"] is not None and r.get("below_saturation")]
     if rows:
@@ -157,9 +215,9 @@ def target_lines(result: dict[str, Any]) -> list[str]:
             f"(target ≤ {100 * TARGET_OVERHEAD_RATIO:g} % and ≤ {TARGET_OVERHEAD_MS:g} ms): {'met' if ok else 'not met'}."
         )
     system = result.get("cold_start_s", {}).get("system")
-    out.append(f"Cold start of the whole system: {_fmt(system, ' s')} (target ≤ 30 s).")
+    out.append(f"Cold start of the whole system: {fmt(system, ' s')} (target ≤ 30 s).")
     train = result.get("train") or {}
-    out.append(f"`rasa train`: {_fmt(train.get('seconds'), ' s')} (target ≤ 300 s; {train.get('status', 'not measured')}).")
+    out.append(f"`rasa train`: {fmt(train.get('seconds'), ' s')} (target ≤ 300 s; {train.get('status', 'not measured')}).")
     return out
 
 

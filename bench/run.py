@@ -6,13 +6,20 @@ parse, Rasa direct and bridge in turn with the same schedule and conversations â
 closed-loop saturation run per dialogue path. A path stops climbing once its p95 passes
 --stop-p95-ms. Step length shrinks to fit --budget-s; steps that do not fit are "skipped".
 
+--profile productie starts the production profile instead (Procfile.productie: PostgreSQL and
+Redis, --rasa-instances Rasa/action server pairs, --bridge-workers uvicorn workers) on fresh
+databases. Parse and Rasa direct then spread their messages round-robin over the Rasa servers,
+message by message, as the bridge does (bridge/services/rasa_pool.py).
+
 Usage: python -m bench.run [--budget-s 600] [--step-s 15] [--rates 2,5,10,20,30,40] [--no-train]
+                           [--profile productie --rasa-instances 2]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import platform
@@ -20,6 +27,7 @@ import random
 import subprocess
 import tempfile
 import time
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +38,7 @@ from bench.load import (
     PATHS,
     ConversationPool,
     Endpoints,
+    Send,
     closed_loop,
     create_conversations,
     job_factory,
@@ -41,7 +50,16 @@ from bench.load import (
 from bench.report import write_reports
 from bench.scenarios import Scenario, load_scenarios, scenario_stream, text_stream
 from bench.stats import StepResult, bridge_overhead, percentile
-from bench.system import RssSampler, System, start_system, wait_ready
+from bench.system import (
+    POSTGRES_ADMIN_URL,
+    REDIS_URL,
+    CpuMeter,
+    RssSampler,
+    System,
+    start_production_system,
+    start_system,
+    wait_ready,
+)
 from bridge.core.config import PROJECT_ROOT
 
 RESULTS_DIR = Path(__file__).with_name("results")
@@ -51,6 +69,9 @@ MIN_STEP_S = 5.0
 # Every virtual user comes from 127.0.0.1: lift the per-address limits (the limiter still runs;
 # the per-conversation limit stays as configured, one person's pace is within it).
 BENCH_ENV = {"RATE_LIMIT_PER_CLIENT": "1000000/minute", "RATE_LIMIT_NEW_CONVERSATIONS": "1000000/minute"}
+PROFILES = ("standaard", "productie")
+DEFAULT_BRIDGE_WORKERS = 2  # as .env.productie.example: about 2 per core is a good start
+READY_TIMEOUT_PER_RASA_S = 300.0  # the Rasa servers load their model at the same time
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -77,7 +98,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=RESULTS_DIR)
     parser.add_argument("--workdir", type=Path,
                         help="keep databases and processes.log here (default: a temp dir, removed)")
+    parser.add_argument("--profile", choices=PROFILES, default="standaard",
+                        help="standaard: SQLite, one process of each kind (Procfile); productie: "
+                             "PostgreSQL + Redis, Procfile.productie (fresh databases, dropped afterwards)")
+    parser.add_argument("--rasa-instances", type=int, default=1,
+                        help="productie: Rasa servers, each with its own action server")
+    parser.add_argument("--bridge-workers", type=int,
+                        help=f"productie: uvicorn workers of the bridge (default {DEFAULT_BRIDGE_WORKERS})")
+    parser.add_argument("--postgres-admin-url", default=POSTGRES_ADMIN_URL,
+                        help="productie: PostgreSQL role that may create and drop databases")
+    parser.add_argument("--redis-url", default=REDIS_URL, help="productie: Redis for locks, events, rate limits")
     args = parser.parse_args(argv)
+    if args.rasa_instances < 1:
+        parser.error("--rasa-instances must be at least 1")
+    if args.profile == "standaard" and (args.rasa_instances != 1 or args.bridge_workers is not None):
+        parser.error("--rasa-instances and --bridge-workers need --profile productie (standaard runs one of each)")
+    if args.profile == "productie" and args.bridge_workers is None:
+        args.bridge_workers = DEFAULT_BRIDGE_WORKERS
+    if args.bridge_workers is not None and args.bridge_workers < 1:
+        parser.error("--bridge-workers must be at least 1")
     args.rates = [float(r) for r in args.rates.split(",") if r]
     args.paths = [p for p in args.paths.split(",") if p]
     args.closed_paths = [p for p in args.closed_paths.split(",") if p]
@@ -129,6 +168,20 @@ def _git_commit() -> str | None:
     return out.stdout.decode().strip() or None
 
 
+def spread_jobs(
+    path: str, endpoints: Sequence[Endpoints], pool: ConversationPool | None, texts: Iterator[str] | None
+) -> Callable[[httpx.AsyncClient], Awaitable[Send]]:
+    """bench.load.job_factory over several Rasa servers: each next message goes to the next server
+    in turn, whatever its conversation, as the bridge's RasaPool does. The conversations (pool) and
+    texts are shared, so a conversation's turns stay in order across the servers."""
+    factories = itertools.cycle([job_factory(path, e, pool, texts) for e in endpoints])
+
+    async def next_job(client: httpx.AsyncClient) -> Send:
+        return await next(factories)(client)
+
+    return next_job
+
+
 class Runner:
     """Runs the load steps against one running system and collects their summaries."""
 
@@ -137,31 +190,35 @@ class Runner:
         self.scenarios = scenarios
         self.args = args
         self.deadline = deadline
-        self.endpoints = Endpoints(system.rasa_url, system.env["RASA_TOKEN"], system.bridge_url)
+        # one per Rasa server (the bridge URL is the same: its workers share one port)
+        self.instances = [Endpoints(url, system.env["RASA_TOKEN"], system.bridge_url) for url in system.rasa_urls]
+        self.endpoints = self.instances[0]
         self.peak_rss: dict[str, float] = {}
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
 
     async def warm_up(self, client: httpx.AsyncClient) -> dict[str, Any]:
-        """Every scenario once on each path (TensorFlow traces its graphs on first use); intents seen."""
-        ids = await create_conversations(client, self.system.bridge_url, 2 * len(self.scenarios))
+        """Every scenario once on each path and each Rasa server (TensorFlow traces its graphs on
+        first use); the intents the first server found."""
+        ids = await create_conversations(client, self.system.bridge_url, 2 * len(self.scenarios) * len(self.instances))
         intents: dict[str, list[str]] = {}
-        for scenario in self.scenarios:
-            for text in scenario.text_turns:
-                response = await client.post(
-                    f"{self.endpoints.rasa_url}/model/parse",
-                    params={"token": self.endpoints.rasa_token},
-                    json={"text": text},
-                )
-                response.raise_for_status()
-                intents.setdefault(scenario.name, []).append(response.json()["intent"]["name"])
-            for path in ("direct", "bridge"):
-                pool = ConversationPool(iter([scenario]), [ids.pop()], self.system.bridge_url)
-                next_job = job_factory(path, self.endpoints, pool, None)
-                for _ in scenario.turns:
-                    send = await next_job(client)
-                    await send(client)  # raises: a failing warm-up means a broken system
+        for n, endpoints in enumerate(self.instances):
+            for scenario in self.scenarios:
+                for text in scenario.text_turns:
+                    response = await client.post(
+                        f"{endpoints.rasa_url}/model/parse", params={"token": endpoints.rasa_token}, json={"text": text}
+                    )
+                    response.raise_for_status()
+                    if n == 0:
+                        intents.setdefault(scenario.name, []).append(response.json()["intent"]["name"])
+                # the bridge spreads over all servers itself: one round per server reaches each about once
+                for path in ("direct", "bridge"):
+                    pool = ConversationPool(iter([scenario]), [ids.pop()], self.system.bridge_url)
+                    next_job = job_factory(path, endpoints, pool, None)
+                    for _ in scenario.turns:
+                        send = await next_job(client)
+                        await send(client)  # raises: a failing warm-up means a broken system
         missing = {
             s.name: sorted(set(s.expect_intents) - set(intents.get(s.name, [])))
             for s in self.scenarios
@@ -176,13 +233,15 @@ class Runner:
         latencies: dict[str, list[float]] = {"direct": [], "bridge": []}
         differences: list[float] = []
         senders = {"direct": send_direct, "bridge": send_bridge}
+        next_instance = itertools.cycle(self.instances)  # direct: server by server, as the bridge does
         for n, scenario in enumerate(self.scenarios * rounds):
             conversation = {"direct": ids.pop(), "bridge": ids.pop()}
             for i, turn in enumerate(scenario.turns):
                 order = ("direct", "bridge") if (n + i) % 2 == 0 else ("bridge", "direct")
                 for path in order:
+                    endpoints = next(next_instance) if path == "direct" else self.endpoints
                     t0 = loop.time()
-                    await senders[path](client, self.endpoints, conversation[path], turn)
+                    await senders[path](client, endpoints, conversation[path], turn)
                     latencies[path].append(loop.time() - t0)
                 differences.append(latencies["bridge"][-1] - latencies["direct"][-1])
         direct_p50 = percentile(latencies["direct"], 50) or 0.0
@@ -200,13 +259,15 @@ class Runner:
         return summary
 
     async def _step(self, client: httpx.AsyncClient, path: str, result: StepResult, run: Any) -> dict[str, Any]:
-        async with RssSampler(self.system) as sampler:
-            await run
+        with CpuMeter(self.system) as cpu:
+            async with RssSampler(self.system) as sampler:
+                await run
         result.rss_peak_mb = sampler.peak_mb
         for name, mb in sampler.peak_mb.items():
             self.peak_rss[name] = max(mb, self.peak_rss.get(name, 0.0))
         await asyncio.sleep(PAUSE_BETWEEN_STEPS_S)
         summary = result.summary()
+        summary["cpu_cores"] = cpu.cores
         print(
             f"  {result.mode:6} {path:6} rate={result.target_rate or '-'} clients={result.clients or '-'}: "
             f"achieved {summary['achieved_rate']} msg/s, p50 {summary['p50_ms']} ms, p95 {summary['p95_ms']} ms, "
@@ -228,7 +289,7 @@ class Runner:
                                     self.system.bridge_url)
         result = StepResult(path, "open", rate, 0.0)
         summary = await self._step(
-            client, path, result, open_loop(client, job_factory(path, self.endpoints, pool, texts), result, schedule)
+            client, path, result, open_loop(client, spread_jobs(path, self.instances, pool, texts), result, schedule)
         )
         if pool is not None:
             summary["conversations"] = pool.started
@@ -243,7 +304,7 @@ class Runner:
             ids = await create_conversations(client, self.system.bridge_url, clients * 4)
             pool = ConversationPool(scenario_stream(self.scenarios, seed=self.args.seed), ids, self.system.bridge_url)
         result = StepResult(path, "closed", None, 0.0, clients=clients)
-        next_job = job_factory(path, self.endpoints, pool, texts)
+        next_job = spread_jobs(path, self.instances, pool, texts)
         return await self._step(client, path, result, closed_loop(client, next_job, result, clients, duration_s))
 
     def plan_step_s(self) -> float:
@@ -313,6 +374,36 @@ def overhead_rows(open_loop: list[dict[str, Any]], stop_p95_ms: float) -> list[d
     return rows
 
 
+def profile_meta(args: argparse.Namespace) -> dict[str, Any]:
+    """What the result records about the profile (the default profile: one of each, SQLite)."""
+    productie = args.profile == "productie"
+    return {
+        "profile": args.profile,
+        "rasa_instances": args.rasa_instances,
+        "bridge_workers": args.bridge_workers if productie else 1,
+        "databases": "PostgreSQL + Redis" if productie else "SQLite",
+        # parse and direct: message by message over the servers (Runner.instances), as the bridge does
+        "spread": "round-robin per message" if args.rasa_instances > 1 else None,
+    }
+
+
+def describe_profile(args: argparse.Namespace) -> str:
+    if args.profile == "standaard":
+        return "default profile: Rasa, action server and bridge on SQLite"
+    return (f"production profile: {args.rasa_instances} Rasa + action server pair(s), "
+            f"bridge with {args.bridge_workers} worker(s), PostgreSQL + Redis")
+
+
+def start(args: argparse.Namespace, workdir: Path, model: Path) -> System:
+    """Start the processes of the chosen profile with the benchmark's rate limits."""
+    if args.profile == "standaard":
+        return start_system(workdir, model=model, extra_env=BENCH_ENV)
+    return start_production_system(
+        workdir, args.rasa_instances, model=model, extra_env=BENCH_ENV, bridge_workers=args.bridge_workers,
+        postgres_admin_url=args.postgres_admin_url, redis_url=args.redis_url,
+    )  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> Path:
     args = parse_args(argv)
     started_wall = datetime.now()
@@ -337,6 +428,7 @@ def main(argv: list[str] | None = None) -> Path:
             "bridge_env": BENCH_ENV,
             "label": args.label,
             "note": args.note,
+            **profile_meta(args),
         }
     }
     if args.train:
@@ -349,10 +441,10 @@ def main(argv: list[str] | None = None) -> Path:
 
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         workdir = args.workdir or Path(tmp)
-        print(f"==> starting Rasa, action server and bridge (log: {workdir / 'processes.log'})", flush=True)
-        system = start_system(workdir, model=model, extra_env=BENCH_ENV)
+        print(f"==> starting the {describe_profile(args)} (log: {workdir / 'processes.log'})", flush=True)
+        system = start(args, workdir, model)
         try:
-            result["cold_start_s"] = wait_ready(system)
+            result["cold_start_s"] = wait_ready(system, timeout_s=READY_TIMEOUT_PER_RASA_S * args.rasa_instances)
             print(f"    ready: {result['cold_start_s']}", flush=True)
             time.sleep(2.0)  # let start-up allocations settle before reading idle memory
             result["rss_mb"] = {"idle": system.rss_mb()}
@@ -368,7 +460,11 @@ def main(argv: list[str] | None = None) -> Path:
     result["meta"]["elapsed_s"] = round(time.monotonic() - t0, 1)
 
     args.out.mkdir(parents=True, exist_ok=True)
-    stem = started_wall.strftime("%Y-%m-%d-%H%M") + (f"-{_slug(args.label)}" if args.label else "")
+    stem = started_wall.strftime("%Y-%m-%d-%H%M")
+    if args.profile == "productie":
+        stem += f"-productie-{args.rasa_instances}"
+    if args.label:
+        stem += f"-{_slug(args.label)}"
     json_path = args.out / f"{stem}.json"
     json_path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     md, png = write_reports(result, json_path)

@@ -1,37 +1,62 @@
 """Start the real assistant (Rasa, action server, bridge) under honcho on free loopback ports.
 
 The same start-up as `make run` and tests/e2e (Procfile + scripts.run.process_env), but with
-its own working directory and databases, per-process readiness times and memory readings.
+its own working directory and databases, per-process readiness times, memory and CPU readings.
+`start_production_system` starts the production profile the same way (`make run-prod`:
+Procfile.productie, N Rasa/action server pairs, bridge workers) on fresh PostgreSQL databases,
+which `System.stop` drops again; tests/production builds its environment with the same helpers.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import psutil
+import redis
+from sqlalchemy import Connection, create_engine, text
+from sqlalchemy.engine import make_url
 
 from bridge.core.config import PROJECT_ROOT
-from scripts.run import CORE_PROCESSES, process_env
+from scripts.run import CORE_PROCESSES, SECRET_NAMES, honcho_arguments, is_production, process_env
 
-# How a process of the Procfile is recognised among honcho's children (by its command line).
-_PROCESS_MARKERS = {"rasa": "rasa run --model", "actions": "rasa run actions", "bridge": "bridge.main:create_app"}
+# Where the production profile finds PostgreSQL (a role that may create databases) and Redis.
+POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+# Processes that run as several instances in the production profile (honcho -c rasa=N,actions=N).
+SCALED_PROCESSES = ("rasa", "actions")
+
+# How a process of the Procfile is recognised among honcho's children (by its command line); the
+# action server (bot/action_server.py) takes `rasa run actions`' own options.
+_PROCESS_MARKERS = {"rasa": " run --model", "actions": "--actions bot.actions", "bridge": "bridge.main:create_app"}
 
 
 def free_port() -> int:
     """A TCP port on loopback that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return free_ports(1)[0]
+
+
+def free_ports(n: int) -> list[int]:
+    """n different free loopback ports (all held open while choosing, so none comes twice)."""
+    with ExitStack() as stack:
+        ports = []
+        for _ in range(n):
+            sock = stack.enter_context(socket.socket())
+            sock.bind(("127.0.0.1", 0))
+            ports.append(int(sock.getsockname()[1]))
+        return ports
 
 
 class StartupFailed(RuntimeError):
@@ -48,6 +73,12 @@ class System:
     process: subprocess.Popen[bytes]
     started_at: float
     ready_s: dict[str, float] = field(default_factory=dict)
+    # Run once after the processes stopped (e.g. dropping the databases of a production run).
+    cleanups: list[Callable[[], None]] = field(default_factory=list)
+
+    @property
+    def production(self) -> bool:
+        return is_production(self.env)
 
     @property
     def bridge_url(self) -> str:
@@ -55,43 +86,80 @@ class System:
 
     @property
     def rasa_url(self) -> str:
-        return f"http://127.0.0.1:{self.env['RASA_PORT']}"
+        """The (first) Rasa server."""
+        return self.rasa_urls[0]
 
     @property
     def actions_url(self) -> str:
-        return f"http://127.0.0.1:{self.env['ACTIONS_PORT']}"
+        """The (first) action server."""
+        return self.actions_urls[0]
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        """Every Rasa server, in instance order (rasa.1 first)."""
+        return [f"http://127.0.0.1:{port}" for port in self._ports("RASA")]
+
+    @property
+    def actions_urls(self) -> list[str]:
+        """Every action server, in instance order (Rasa server i calls action server i)."""
+        return [f"http://127.0.0.1:{port}" for port in self._ports("ACTIONS")]
+
+    def _ports(self, kind: str) -> list[str]:
+        listed = self.env.get(f"{kind}_PORTS", "") if self.production else ""
+        return [port for port in listed.split(",") if port] or [self.env[f"{kind}_PORT"]]
+
+    def instances(self, kind: str) -> dict[str, str]:
+        """Name → URL of each `rasa` or `actions` instance: the bare kind in the default profile,
+        honcho's names in productie (`rasa.1`, `rasa.2`, …), as in processes() and ready_s."""
+        urls = self.rasa_urls if kind == "rasa" else self.actions_urls
+        if not self.production:
+            return {kind: urls[0]}
+        return {f"{kind}.{i}": url for i, url in enumerate(urls, start=1)}
 
     def processes(self) -> dict[str, psutil.Process]:
-        """The top process of each Procfile entry (the shell honcho runs it in), by name."""
+        """The top process of each Procfile entry (the shell honcho runs it in), by name.
+
+        Names: `rasa`, `actions`, `bridge`; in productie every Rasa and action server instance by
+        honcho's name (`rasa.1`, `rasa.2`, …). The bridge is one entry: its uvicorn workers are its children.
+        """
         # honcho → one Python helper per entry → `sh -c <command>` → the program itself
         try:
             descendants = psutil.Process(self.process.pid).children(recursive=True)
         except psutil.NoSuchProcess:
             return {}
-        names: dict[int, str] = {}
+        kinds: dict[int, str] = {}
         for proc in descendants:
             try:
                 cmdline = " ".join(proc.cmdline())
             except psutil.Error:
                 continue
-            for name, marker in _PROCESS_MARKERS.items():
+            for kind, marker in _PROCESS_MARKERS.items():
                 if marker in cmdline:
-                    names[proc.pid] = name
+                    kinds[proc.pid] = kind
         found: dict[str, psutil.Process] = {}
         for proc in descendants:
-            name = names.get(proc.pid)
-            if name is not None and names.get(proc.ppid()) != name:  # the highest match of its entry
-                found[name] = proc
+            kind = kinds.get(proc.pid)
+            try:
+                if kind is None or kinds.get(proc.ppid()) == kind:  # only the highest match of its entry
+                    continue
+                name = self._instance_name(kind, proc)
+            except psutil.Error:
+                continue
+            found[name] = proc
         return found
 
+    def _instance_name(self, kind: str, proc: psutil.Process) -> str:
+        if not self.production or kind not in SCALED_PROCESSES:
+            return kind
+        # honcho gives every instance its name in the environment (scripts/instance.sh picks its port by it)
+        return proc.environ().get("HONCHO_PROCESS_NAME") or kind
+
     def rss_mb(self) -> dict[str, float]:
-        """Resident memory (MiB) of each process, its children included (e.g. the shell)."""
+        """Resident memory (MiB) of each process, its children included (the shell, the uvicorn workers)."""
         result = {}
         for name, top in self.processes().items():
-            total = 0
             try:
-                for proc in [top, *top.children(recursive=True)]:
-                    total += proc.memory_info().rss
+                total = sum(proc.memory_info().rss for proc in [top, *top.children(recursive=True)])
             except psutil.Error:
                 continue
             result[name] = round(total / 2**20, 1)
@@ -101,15 +169,47 @@ class System:
         return self.log_path.read_text(errors="replace")[-chars:]
 
     def stop(self) -> None:
-        """Stop honcho and every process it started (they share a process group)."""
-        if self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
+        """Stop honcho and every process it started (they share a process group), then clean up."""
         try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+            if self.process.poll() is None:
+                os.killpg(self.process.pid, signal.SIGTERM)
+                try:
+                    self.process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                    self.process.wait(timeout=10)
+        finally:
+            while self.cleanups:
+                self.cleanups.pop()()
+
+
+def _cpu_seconds(proc: psutil.Process) -> float:
+    times = proc.cpu_times()
+    return times.user + times.system
+
+
+def sum_by_kind(values: dict[str, float]) -> dict[str, float]:
+    """Per-instance values (`rasa.1`, `rasa.2`) summed per kind (`rasa`); other names unchanged."""
+    totals: dict[str, float] = {}
+    for name, value in values.items():
+        kind = name.split(".")[0]
+        totals[kind] = round(totals.get(kind, 0.0) + value, 2)
+    return totals
+
+
+def _launch(workdir: Path, env: dict[str, str], honcho_args: list[str]) -> System:
+    log_path = workdir / "processes.log"
+    honcho = str(Path(sys.executable).with_name("honcho"))
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [honcho, *honcho_args],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # own process group: stop() reaches every child
+        )
+    return System(env, workdir, log_path, process, time.monotonic())
 
 
 def start_system(workdir: Path, model: Path | None = None, extra_env: dict[str, str] | None = None) -> System:
@@ -124,44 +224,178 @@ def start_system(workdir: Path, model: Path | None = None, extra_env: dict[str, 
         "RASA_TOKEN": "bench-rasa-token",
         "BRIDGE_SERVICE_TOKEN": "bench-service-token",
         "STAFF_TOKEN": "bench-staff-token",
+        "ACTION_SERVER_TOKEN": "bench-action-token",
         **(extra_env or {}),
     }
     if model is not None:
         overrides["RASA_MODEL"] = str(model)
     env = process_env(overrides)
     env["BRIDGE_URL"] = f"http://127.0.0.1:{env['BRIDGE_PORT']}"
-    log_path = workdir / "processes.log"
-    honcho = str(Path(sys.executable).with_name("honcho"))
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [honcho, "-f", "Procfile", "start", *CORE_PROCESSES],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # own process group: stop() reaches every child
-        )
-    return System(env, workdir, log_path, process, time.monotonic())
+    return _launch(workdir, env, ["-f", "Procfile", "start", *CORE_PROCESSES])
+
+
+@dataclass(frozen=True)
+class Databases:
+    """The two PostgreSQL databases of one production-profile run: the bridge's and Rasa's trackers."""
+
+    admin_url: str
+    bridge_name: str
+    rasa_name: str
+
+    @property
+    def bridge_url(self) -> str:
+        """SQLAlchemy URL with psycopg 3, as the bridge connects."""
+        return _database_url(self.admin_url, self.bridge_name, "postgresql+psycopg")
+
+    @property
+    def rasa_url(self) -> str:
+        """Plain postgresql:// URL: Rasa's tracker store connects with psycopg2."""
+        return _database_url(self.admin_url, self.rasa_name, "postgresql")
+
+    def drop(self) -> None:
+        """Drop both databases, closing connections a killed process may have left open."""
+        with _admin_connection(self.admin_url) as (connection, quote):
+            for name in (self.bridge_name, self.rasa_name):
+                connection.execute(text(f"DROP DATABASE IF EXISTS {quote(name)} WITH (FORCE)"))
+
+
+def _database_url(admin_url: str, database: str, driver: str) -> str:
+    url = make_url(admin_url).set(drivername=driver, database=database)
+    return url.render_as_string(hide_password=False)
+
+
+@contextmanager
+def _admin_connection(admin_url: str) -> Iterator[tuple[Connection, Callable[[str], str]]]:
+    """An AUTOCOMMIT connection (CREATE/DROP DATABASE cannot run in a transaction) and a name quoter."""
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            # A database name cannot be a bind parameter; quote it as an identifier.
+            yield connection, engine.dialect.identifier_preparer.quote
+    finally:
+        engine.dispose()
+
+
+def create_databases(admin_url: str = POSTGRES_ADMIN_URL, prefix: str = "elkedeur_bench") -> Databases:
+    """Two fresh PostgreSQL databases with unique names; call drop() when done."""
+    databases = Databases(admin_url, f"{prefix}_{uuid.uuid4().hex[:10]}", f"{prefix}_rasa_{uuid.uuid4().hex[:10]}")
+    try:
+        with _admin_connection(admin_url) as (connection, quote):
+            for name in (databases.bridge_name, databases.rasa_name):
+                connection.execute(text(f"CREATE DATABASE {quote(name)}"))
+    except BaseException:
+        databases.drop()
+        raise
+    return databases
+
+
+def production_overrides(
+    databases: Databases,
+    *,
+    rasa_instances: int,
+    bridge_workers: int,
+    redis_url: str = REDIS_URL,
+    lock_key_prefix: str = "elkedeurbench",
+) -> dict[str, str]:
+    """The production profile's settings on free loopback ports: the given databases, real random
+    secrets (productie refuses placeholders) and Rasa lock keys of their own in the shared Redis."""
+    ports = free_ports(2 * rasa_instances + 1)
+    rasa_ports, actions_ports, bridge_port = ports[:rasa_instances], ports[rasa_instances:-1], ports[-1]
+    return {
+        "ELKEDEUR_PROFILE": "productie",
+        "ENVIRONMENT": "productie",
+        # hex: a token_urlsafe secret can start with "-", and Rasa's `--auth-token $RASA_TOKEN` then fails
+        **{name: secrets.token_hex(24) for name in SECRET_NAMES},
+        "DATABASE_URL": databases.bridge_url,
+        "RASA_TRACKER_STORE_URL": databases.rasa_url,
+        "REDIS_URL": redis_url,
+        "RASA_LOCK_KEY_PREFIX": f"{lock_key_prefix}{uuid.uuid4().hex[:8]}",
+        "RASA_PORTS": ",".join(map(str, rasa_ports)),
+        "ACTIONS_PORTS": ",".join(map(str, actions_ports)),
+        "BRIDGE_PORT": str(bridge_port),
+        "BRIDGE_URL": f"http://127.0.0.1:{bridge_port}",
+        "BRIDGE_WORKERS": str(bridge_workers),
+    }
+
+
+def production_honcho_arguments(env: dict[str, str]) -> list[str]:
+    """scripts.run.honcho_arguments for the production profile's core processes only: without the
+    `ready` process (it only tells a person where to go) and without the Telegram connector."""
+    return [arg for arg in honcho_arguments({**env, "TELEGRAM_BOT_TOKEN": ""}) if arg != "ready"]
+
+
+def require_redis(url: str) -> None:
+    """Fail at once, not after minutes of start-up, when Redis does not answer."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        raise StartupFailed(f"Redis does not answer on {url}: {error}") from error
+    finally:
+        client.close()
+
+
+def start_production_system(
+    workdir: Path,
+    rasa_instances: int,
+    model: Path | None = None,
+    extra_env: dict[str, str] | None = None,
+    *,
+    bridge_workers: int = 2,
+    postgres_admin_url: str = POSTGRES_ADMIN_URL,
+    redis_url: str = REDIS_URL,
+) -> System:
+    """The production profile as `make run-prod` starts it (Procfile.productie under honcho with
+    -c rasa=N,actions=N) on fresh PostgreSQL databases, which System.stop() drops again."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    require_redis(redis_url)
+    databases = create_databases(postgres_admin_url)
+    try:
+        overrides = {
+            **production_overrides(
+                databases, rasa_instances=rasa_instances, bridge_workers=bridge_workers, redis_url=redis_url
+            ),
+            "RASA_TRACKER_DB": str(workdir / "rasa-tracker.db"),  # unused in productie; keeps var/ out of it
+            **(extra_env or {}),
+        }
+        if model is not None:
+            overrides["RASA_MODEL"] = str(model)
+        env = process_env(overrides)
+        system = _launch(workdir, env, production_honcho_arguments(env))
+    except BaseException:
+        databases.drop()
+        raise
+    system.cleanups.append(databases.drop)
+    return system
 
 
 def _probes(system: System) -> dict[str, Callable[[httpx.Client], bool]]:
     """Per process: when it counts as ready (Rasa: model loaded; bridge: answers at all)."""
 
-    def rasa(client: httpx.Client) -> bool:
-        response = client.get(f"{system.rasa_url}/status", params={"token": system.env["RASA_TOKEN"]})
-        return response.status_code == 200 and bool(response.json().get("model_file"))
+    def rasa(url: str) -> Callable[[httpx.Client], bool]:
+        def probe(client: httpx.Client) -> bool:
+            response = client.get(f"{url}/status", params={"token": system.env["RASA_TOKEN"]})
+            return response.status_code == 200 and bool(response.json().get("model_file"))
 
-    def actions(client: httpx.Client) -> bool:
-        return client.get(f"{system.actions_url}/health").status_code == 200
+        return probe
+
+    def actions(url: str) -> Callable[[httpx.Client], bool]:
+        return lambda client: client.get(f"{url}/health").status_code == 200
 
     def bridge(client: httpx.Client) -> bool:
         # /health answers 503 while Rasa loads: any answer means the bridge itself is up
         return client.get(f"{system.bridge_url}/health").status_code in (200, 503)
 
     def system_ready(client: httpx.Client) -> bool:
+        # in productie /health is ok once one Rasa pair answers; the instance probes wait for all
         return client.get(f"{system.bridge_url}/health").status_code == 200
 
-    return {"rasa": rasa, "actions": actions, "bridge": bridge, "system": system_ready}
+    return {
+        **{name: rasa(url) for name, url in system.instances("rasa").items()},
+        **{name: actions(url) for name, url in system.instances("actions").items()},
+        "bridge": bridge,
+        "system": system_ready,
+    }
 
 
 def wait_ready(system: System, timeout_s: float = 300.0, poll_s: float = 0.25) -> dict[str, float]:
@@ -180,7 +414,7 @@ def wait_ready(system: System, timeout_s: float = 300.0, poll_s: float = 0.25) -
                         system.ready_s[name] = round(time.monotonic() - system.started_at, 2)
                 except (httpx.HTTPError, ValueError):
                     pass
-            if "system" in system.ready_s:
+            if set(probes) <= set(system.ready_s):
                 return dict(system.ready_s)
             time.sleep(poll_s)
     raise StartupFailed(f"not healthy after {timeout_s:.0f} s ({system.ready_s}); log:\n{system.log_tail()}")
@@ -216,3 +450,62 @@ class RssSampler:
         except asyncio.CancelledError:
             pass
         self.sample()
+
+
+# PostgreSQL and Redis are services of the machine, not children of honcho: found by process name.
+SERVICE_PROCESSES = {"postgres": "postgres", "redis-server": "redis"}
+MACHINE = "machine"
+LOAD_GENERATOR = "load generator"
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores spent busy so far (not idle, not waiting for the disk, not stolen)."""
+    times = psutil.cpu_times()
+    return sum(getattr(times, part, 0.0) for part in ("user", "nice", "system", "irq", "softirq"))
+
+
+class CpuMeter:
+    """CPU cores each process used during a load step (CPU seconds / wall seconds; 2.0 = both cores
+    of a 2-core machine): the system's processes (children included), every PostgreSQL and Redis
+    server process on the machine, this load generator, and the whole machine (`machine`)."""
+
+    def __init__(self, system: System) -> None:
+        self._system = system
+        self.cores: dict[str, float] = {}
+        self.wall_s = 0.0
+
+    def _by_pid(self) -> dict[int, tuple[str, float]]:
+        """pid → (name it counts for, CPU seconds so far)."""
+        readings: dict[int, tuple[str, float]] = {}
+        for name, top in self._system.processes().items():
+            try:
+                family = [top, *top.children(recursive=True)]
+            except psutil.Error:
+                continue
+            for proc in family:
+                try:
+                    readings[proc.pid] = (name, _cpu_seconds(proc))
+                except psutil.Error:
+                    pass
+        for proc in psutil.process_iter(["name", "cpu_times"]):
+            label, times = SERVICE_PROCESSES.get(proc.info["name"] or ""), proc.info["cpu_times"]
+            if label and times is not None:
+                readings[proc.pid] = (label, times.user + times.system)
+        own = psutil.Process()
+        readings[own.pid] = (LOAD_GENERATOR, _cpu_seconds(own))
+        return readings
+
+    def __enter__(self) -> CpuMeter:
+        self._start, self._machine, self._t0 = self._by_pid(), machine_busy_seconds(), time.monotonic()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        end, machine = self._by_pid(), machine_busy_seconds()
+        self.wall_s = max(time.monotonic() - self._t0, 1e-6)
+        # Per process, so a PostgreSQL backend that ends during the step does not subtract its whole
+        # life's CPU from the rest (it takes only its last moments along); one that starts counts whole.
+        used: dict[str, float] = {}
+        for pid, (name, seconds) in end.items():
+            used[name] = used.get(name, 0.0) + seconds - self._start.get(pid, (name, 0.0))[1]
+        used[MACHINE] = machine - self._machine
+        self.cores = {name: round(max(seconds, 0.0) / self.wall_s, 2) for name, seconds in used.items()}

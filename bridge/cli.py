@@ -59,6 +59,9 @@ RETENTION_LINES = (  # (field, label, is it a deletion)
     ("summaries", "samenvattingen na hun eigen bewaartermijn", True),
     ("trackers", "Rasa-trackers", True),
     ("kept_open", "verlopen gesprekken bewaard omdat de zaak nog open is", False),
+    ("audit_entries", "regels uit het audit-log", True),
+    ("login_attempts", "mislukte inlogpogingen", True),
+    ("staff_sessions", "verlopen inlogsessies van medewerkers", True),
 )
 
 
@@ -85,7 +88,10 @@ def _retention(args: argparse.Namespace) -> int:
         return 1
     report = outcome.report.as_dict()
     verb = "zou verwijderen" if args.dry_run else "verwijderd"
-    print(f"Bewaartermijn: gesprekken {policy.transcript_days} dagen, samenvattingen {policy.case_summary_days} dagen.")
+    print(
+        f"Bewaartermijn: gesprekken {policy.transcript_days} dagen, samenvattingen {policy.case_summary_days} dagen, "
+        f"audit-log {policy.audit_log_days} dagen, inlogpogingen {policy.login_attempt_days} dagen."
+    )
     for key, label, deleted in RETENTION_LINES:
         print(f"{report[key]:>8}  {label}" + (f" ({verb})" if deleted else ""))
     return 0

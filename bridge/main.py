@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from bridge.api.main import api_router
@@ -54,6 +57,7 @@ def create_app() -> FastAPI:
     """Build the bridge; nothing connects until the app starts."""
     app = FastAPI(title="Elke Deur bridge", version="0.1.0", lifespan=lifespan, docs_url=None)
     install_security(app, get_settings())
+    app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_api_route("/docs", _api_docs, include_in_schema=False)
     app.include_router(api_router)
     # Staff console (issue 6): before the web chat's catch-all mount at "/".
@@ -61,6 +65,18 @@ def create_app() -> FastAPI:
     app.mount("/console/static", StaticFiles(directory=console.STATIC_DIR), name="console-static")
     app.mount("/", StaticFiles(directory=WEB_CHAT_DIR, html=True), name="webchat")
     return app
+
+
+class _AsciiJSONResponse(JSONResponse):
+    def render(self, content: object) -> bytes:
+        return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's 422, written as ASCII JSON: a refused string may hold a lone surrogate (JSON
+    "\\ud800"), which has no UTF-8 form, so FastAPI's own answer would fail with a 500."""
+    errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+    return _AsciiJSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
 
 
 # Swagger UI loads its script from a CDN and starts with an inline script, which the strict CSP

@@ -18,6 +18,10 @@ case "$name" in
 esac
 
 want=$(sha256sum "$lock" | cut -d' ' -f1)
+# Two commands started at once (make run + make test) must not install into the same venv together.
+mkdir -p .venvs
+exec 9>".venvs/.$name.install-lock"
+flock 9
 if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
   exit 0
 fi

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from bridge.core.config import PROJECT_ROOT, VAR_DIR, Settings
 
-SECRET_NAMES = ("RASA_TOKEN", "BRIDGE_SERVICE_TOKEN", "STAFF_TOKEN")
+SECRET_NAMES = ("RASA_TOKEN", "BRIDGE_SERVICE_TOKEN", "STAFF_TOKEN", "ACTION_SERVER_TOKEN")
 DEV_SECRETS_FILE = VAR_DIR / "dev-secrets.env"
 CORE_PROCESSES = ["rasa", "actions", "bridge"]
 PRODUCTION_PROCFILE = "Procfile.productie"
@@ -75,6 +75,7 @@ def process_env(overrides: dict[str, str] | None = None) -> dict[str, str]:
         RASA_PORT=str(settings.rasa_port),
         RASA_URL=settings.rasa_url,
         ACTIONS_PORT=str(settings.actions_port),
+        ACTIONS_HOST=settings.actions_host,
         ACTIONS_URL=settings.actions_url,
         RASA_TRACKER_DB=settings.rasa_tracker_db,
         RASA_MODEL=env.get("RASA_MODEL") or str(current_model()),
@@ -84,6 +85,7 @@ def process_env(overrides: dict[str, str] | None = None) -> dict[str, str]:
     )
     if production:
         env.update(production_env(settings))
+        env.update(telegram_env(env, settings))
     return env
 
 
@@ -127,6 +129,23 @@ def production_env(settings: Settings) -> dict[str, str]:
     }
 
 
+def telegram_env(env: dict[str, str], settings: Settings) -> dict[str, str]:
+    """The Telegram connector in the production profile: one instance per port of TELEGRAM_WEBHOOK_PORTS,
+    all sharing their state in the bridge's database (tables telegram_*) unless TELEGRAM_STATE_URL says otherwise."""
+    if not env.get("TELEGRAM_BOT_TOKEN"):
+        return {}
+    ports = [port.strip() for port in env.get("TELEGRAM_WEBHOOK_PORTS", "").split(",") if port.strip()]
+    if len(ports) > 1 and not env.get("TELEGRAM_WEBHOOK_URL"):
+        raise ProfileError(
+            "several TELEGRAM_WEBHOOK_PORTS need webhook mode (TELEGRAM_WEBHOOK_URL): "
+            "Telegram serves long polling to one client only"
+        )
+    return {
+        "TELEGRAM_STATE_URL": env.get("TELEGRAM_STATE_URL") or settings.database_url,
+        "TELEGRAM_WEBHOOK_PORTS": ",".join(ports or [env.get("TELEGRAM_WEBHOOK_PORT") or "8443"]),
+    }
+
+
 def ensure_databases(env: dict[str, str]) -> None:
     """Create the bridge's and Rasa's PostgreSQL databases when missing (first start)."""
     from sqlalchemy import create_engine, text
@@ -154,6 +173,8 @@ def honcho_arguments(env: dict[str, str]) -> list[str]:
     if not is_production(env):
         return ["-f", "Procfile", "start", *names]
     concurrency = f"rasa={len(env['RASA_PORTS'].split(','))},actions={len(env['ACTIONS_PORTS'].split(','))}"
+    if "telegram" in names:
+        concurrency += f",telegram={len(env['TELEGRAM_WEBHOOK_PORTS'].split(','))}"
     return ["-f", PRODUCTION_PROCFILE, "start", "-c", concurrency, *names]
 
 

@@ -10,6 +10,10 @@ for path in "${inputs[@]}"; do [ -e "$path" ] && existing+=("$path"); done
 hash=$(find "${existing[@]}" -type f ! -name '*.pyc' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
 name="elkedeur-$hash"
 export PYTHONPATH=$PWD SQLALCHEMY_SILENCE_UBER_WARNING=1
+# One training at a time (make run and make test started together): the second waits and reuses the model.
+mkdir -p var models
+exec 9>var/.train-lock
+flock 9
 
 # The Dutch spaCy pipeline (blank "nl" + gazetteer entity ruler) is built from the same inputs.
 spacy_dir=var/spacy-nl

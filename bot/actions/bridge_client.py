@@ -70,6 +70,22 @@ class BridgeClient:
     def __init__(self, settings: Optional[Settings] = None) -> None:
         """Use the given settings, or the ones from the environment."""
         self._settings = settings or get_settings()
+        self._session: Optional[aiohttp.ClientSession] = None
+        self._session_loop: Optional[asyncio.AbstractEventLoop] = None
+
+    def _open_session(self) -> aiohttp.ClientSession:
+        """One session per event loop, so calls reuse their connections to the bridge."""
+        loop = asyncio.get_running_loop()
+        if self._session is None or self._session.closed or self._session_loop is not loop:
+            # Idle connections go after 2 s, before uvicorn's 5 s keep-alive closes them server-side.
+            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(keepalive_timeout=2.0))
+            self._session_loop = loop
+        return self._session
+
+    async def close(self) -> None:
+        """Close the open connections (tests; the action server keeps them for its lifetime)."""
+        if self._session is not None:
+            await self._session.close()
 
     async def _request(
         self,
@@ -87,22 +103,21 @@ class BridgeClient:
         timeout = aiohttp.ClientTimeout(total=self._settings.bridge_timeout_seconds)
         url = f"{self._settings.bridge_url}{path}"
         try:
-            async with aiohttp.ClientSession(timeout=timeout) as session:
-                async with session.request(
-                    method, url, params=params, json=json, headers=headers
-                ) as response:
-                    if response.status == 404:
-                        raise NotFound(path)
-                    if response.status >= 400:
-                        # Log the status only: bodies may echo what the user typed.
-                        logger.warning(
-                            "bridge_error method=%s path=%s status=%s",
-                            method,
-                            path.split("?")[0],
-                            response.status,
-                        )
-                        raise BridgeUnavailable(f"{method} {path}: {response.status}")
-                    return await response.json(content_type=None)
+            async with self._open_session().request(
+                method, url, params=params, json=json, headers=headers, timeout=timeout
+            ) as response:
+                if response.status == 404:
+                    raise NotFound(path)
+                if response.status >= 400:
+                    # Log the status only: bodies may echo what the user typed.
+                    logger.warning(
+                        "bridge_error method=%s path=%s status=%s",
+                        method,
+                        path.split("?")[0],
+                        response.status,
+                    )
+                    raise BridgeUnavailable(f"{method} {path}: {response.status}")
+                return await response.json(content_type=None)
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
             # On Python 3.10 asyncio.TimeoutError is not the builtin TimeoutError.
             logger.warning("bridge_unreachable method=%s error=%s", method, type(error).__name__)

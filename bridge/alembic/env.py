@@ -22,10 +22,17 @@ def _url() -> str:
     return config.attributes.get("database_url") or get_settings().database_url
 
 
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Leave the Telegram connector's own `telegram_*` tables alone (connectors/telegram/store.py creates
+    them in the bridge's database in production), so autogenerate never proposes to drop them."""
+    return not (type_ == "table" and name is not None and name.startswith("telegram_"))
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
+        include_name=include_name,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite needs batch ALTERs
     )
     with context.begin_transaction():

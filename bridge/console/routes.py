@@ -25,7 +25,10 @@ from bridge.api.staff_auth import (
     set_session_cookie,
 )
 from bridge.models import Organisation, ReplyTemplate, StaffSession
-from bridge.services import cases
+from bridge.schemas.callback import CallbackForStaff
+from bridge.schemas.ids import is_id
+from bridge.schemas.text import Text
+from bridge.services import callbacks, cases
 from bridge.services.staff import LoginThrottled, audit, aware, authenticate, end_session, start_session
 
 HERE = Path(__file__).resolve().parent
@@ -78,6 +81,11 @@ def local_time(moment: datetime) -> str:
     return aware(moment).astimezone(AMSTERDAM).strftime("%H:%M")
 
 
+def local_datetime(moment: datetime) -> str:
+    """"23-11-2026 14:05" in Dutch time."""
+    return aware(moment).astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
+
+
 @lru_cache
 def _templates() -> Jinja2Templates:
     """The Jinja2 environment (built on first use)."""
@@ -85,6 +93,7 @@ def _templates() -> Jinja2Templates:
     templates.env.filters["label"] = lambda value, kind: label(kind, value)
     templates.env.globals["waiting"] = waiting
     templates.env.filters["klok"] = local_time
+    templates.env.filters["datum_klok"] = local_datetime
     templates.env.globals["OUTCOMES"] = cases.OUTCOMES
     return templates
 
@@ -146,8 +155,8 @@ def login_submit(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    email: Annotated[str, Form(max_length=254)],
-    password: Annotated[str, Form(max_length=1000)],
+    email: Annotated[Text, Form(max_length=254)],
+    password: Annotated[Text, Form(max_length=1000)],
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Check the credentials; on success start a session and go to the queue."""
@@ -185,6 +194,8 @@ def _queue_context(session: SessionDep, staff_session: StaffSession) -> dict[str
     return {
         "cases": [(c, cases.waiting_seconds(c)) for c in open_cases],
         "waiting_count": sum(1 for c in open_cases if c.claimed_by is None),
+        # Only whether a callback was asked for; the number is shown on the (audited) case page.
+        "callback_cases": callbacks.cases_with_request(session, [c.id for c in open_cases]),
     }
 
 
@@ -202,6 +213,8 @@ def queue_fragment(request: Request, session: SessionDep, staff_session: Console
 
 def _own_case(session: SessionDep, staff_session: StaffSession, case_id: str) -> Any:
     try:
+        if not is_id(case_id):  # e.g. a NUL byte, which PostgreSQL answers with an error, not "not found"
+            raise cases.CaseNotFound
         return cases.get_case_for(session, staff_session.staff, case_id)
     except cases.CaseNotFound:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Deze zaak bestaat niet of hoort niet bij uw organisatie.") from None
@@ -212,8 +225,9 @@ def case_page(case_id: str, request: Request, session: SessionDep, staff_session
     """One case: intake summary first, what to do next, then the transcript and the actions."""
     staff = staff_session.staff
     case = _own_case(session, staff_session, case_id)
+    callback = callbacks.for_case(session, case)
     audit(session, staff, "case_view", case_id=case.id, conversation_id=case.conversation_id,
-          address=client_address(request))
+          address=client_address(request), detail=callbacks.audit_detail(callback))
     session.commit()
     organisations = session.scalars(
         select(Organisation.name).where(Organisation.name != case.queue).order_by(Organisation.name)
@@ -226,6 +240,7 @@ def case_page(case_id: str, request: Request, session: SessionDep, staff_session
         case=case, messages=cases.transcript(session, case), waiting_seconds=cases.waiting_seconds(case),
         organisations=organisations, reply_templates=reply_templates,
         mine=case.claimed_by == staff.id, channel=case.conversation.channel,
+        terugbelverzoek=CallbackForStaff.of(callback) if callback else None,
     )
 
 
@@ -246,7 +261,7 @@ def claim_form(case_id: str, request: Request, session: SessionDep, staff_sessio
 @router.post("/zaken/{case_id}/antwoord")
 def reply_form(
     case_id: str, request: Request, session: SessionDep, staff_session: CheckedSession,
-    text: Annotated[str, Form(min_length=1, max_length=2000)],
+    text: Annotated[Text, Form(min_length=1, max_length=2000)],
 ) -> Response:
     case = _own_case(session, staff_session, case_id)
     if not text.strip():
@@ -258,7 +273,7 @@ def reply_form(
 @router.post("/zaken/{case_id}/doorzetten")
 def transfer_form(
     case_id: str, request: Request, session: SessionDep, staff_session: CheckedSession,
-    queue: Annotated[str, Form(max_length=200)], note: Annotated[str, Form(max_length=2000)] = "",
+    queue: Annotated[Text, Form(max_length=200)], note: Annotated[Text, Form(max_length=2000)] = "",
 ) -> Response:
     case = _own_case(session, staff_session, case_id)
     if not note.strip():
@@ -285,7 +300,7 @@ def handback_form(
 @router.post("/zaken/{case_id}/afsluiten")
 def close_form(
     case_id: str, request: Request, session: SessionDep, staff_session: CheckedSession,
-    outcome: Annotated[str, Form(max_length=30)], note: Annotated[str, Form(max_length=2000)] = "",
+    outcome: Annotated[Text, Form(max_length=30)], note: Annotated[Text, Form(max_length=2000)] = "",
 ) -> Response:
     case = _own_case(session, staff_session, case_id)
     try:
@@ -309,7 +324,7 @@ def templates_page(request: Request, session: SessionDep, staff_session: Console
 @router.post("/sjablonen")
 def template_add(
     session: SessionDep, staff_session: CheckedSession,
-    title: Annotated[str, Form(min_length=1, max_length=100)], body: Annotated[str, Form(min_length=1, max_length=2000)],
+    title: Annotated[Text, Form(min_length=1, max_length=100)], body: Annotated[Text, Form(min_length=1, max_length=2000)],
 ) -> Response:
     session.add(ReplyTemplate(organisation_id=staff_session.staff.organisation_id, title=title.strip(), body=body.strip()))
     session.commit()

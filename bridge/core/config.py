@@ -51,11 +51,31 @@ class Settings(SecuritySettings):
     retention_days_case_summary: int = Field(
         365, ge=1, description="Days after closing until the intake summary and outcome of a case are deleted."
     )
+    # BIO 12.4 asks that logs of who did what are kept and reviewed, without naming a term. One year covers
+    # the yearly audit cycle, and equals RETENTION_DAYS_CASE_SUMMARY, so "who saw this case" can be
+    # answered as long as anything of the case is kept.
+    retention_days_audit_log: int = Field(
+        365, ge=1, description="Days until a row of the staff audit log (staff id, address, action) is deleted."
+    )
+    # Throttling looks back only 15 minutes; a month lets an incident be traced (which addresses tried
+    # which accounts) without keeping those IP addresses any longer.
+    retention_days_login_attempts: int = Field(
+        30, ge=1, description="Days until a failed staff login attempt (e-mail, address) is deleted."
+    )
     retention_interval_seconds: int = Field(
         3600, ge=0, description="How often the retention job runs inside the bridge; 0 switches it off."
     )
     actions_port: int = Field(5055, description="Port of the rasa_sdk action server.")
+    actions_host: str = Field(
+        "127.0.0.1",
+        description="Interface the action server listens on (bot/action_server.py); only Rasa calls it.",
+    )
     actions_url: str = Field("", description="Base URL of the action server; default from port.")
+    action_server_token: str = Field(
+        "",
+        description="Bearer token Rasa sends to the action server (endpoints.yml `headers:`); the action "
+        "server refuses every call but /health without it (generated in development).",
+    )
     bridge_service_token: str = Field(
         "", description="Bearer token the action server uses on /internal/* (generated in dev)."
     )
@@ -140,7 +160,7 @@ class Settings(SecuritySettings):
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
         if self.environment == "productie":
-            for name in ("rasa_token", "bridge_service_token", "staff_token"):
+            for name in ("rasa_token", "bridge_service_token", "staff_token", "action_server_token"):
                 if getattr(self, name).strip().lower() in PLACEHOLDER_SECRETS:
                     raise ValueError(f"{name.upper()} must be set to a real secret in productie")
         return self

@@ -1,6 +1,7 @@
 """SQLAlchemy models (tables). API shapes live in `bridge.schemas`."""
 
 from bridge.models.base import Base
+from bridge.models.callback import CallbackRequest
 from bridge.models.conversation import Conversation, ConversationStatus, Message
 from bridge.models.handoff import HandoffCase
 from bridge.models.retention import CaseSummary, ScheduledJob
@@ -17,6 +18,7 @@ from bridge.models.staff import (
 __all__ = [
     "AuditLog",
     "Base",
+    "CallbackRequest",
     "CaseSummary",
     "Conversation",
     "ConversationStatus",

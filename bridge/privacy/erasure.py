@@ -1,7 +1,8 @@
 """Erasing conversations: on the person's request (DELETE) and when their retention ends.
 
 What goes: the conversation, every message (the transcript), every handoff case with its notes
-and contact details, the conversation id in the audit log, and the Rasa tracker.
+and contact details (also a callback request, bridge.models.callback), the conversation id in the
+audit log, and the Rasa tracker.
 What stays of a *closed* case: a `CaseSummary` (intake summary + outcome, see SUMMARY_FIELDS),
 so the organisation can account for its work; it is deleted after RETENTION_DAYS_CASE_SUMMARY.
 An open case (nobody finished helping yet) is deleted without a summary.
@@ -18,7 +19,15 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bridge.core.logging import log_event
-from bridge.models import AuditLog, CaseSummary, Conversation, ConversationStatus, HandoffCase, Message
+from bridge.models import (
+    AuditLog,
+    CallbackRequest,
+    CaseSummary,
+    Conversation,
+    ConversationStatus,
+    HandoffCase,
+    Message,
+)
 from bridge.privacy.tracker_store import RasaTrackerStore
 from bridge.services import events
 
@@ -38,6 +47,7 @@ class ErasureCounts:
     messages: int = 0
     cases_summarised: int = 0
     cases_deleted: int = 0
+    callbacks: int = 0  # callback requests (contact details given with consent) of open cases
     open_cases: list[tuple[str, str]] = field(default_factory=list)  # (queue, case id), for the consoles
 
 
@@ -96,14 +106,23 @@ def erase_from_database(session: Session, conversation_ids: Sequence[str], *, dr
             else:
                 counts.cases_deleted += 1
                 counts.open_cases.append((case.queue, case.id))
+        case_ids = [case.id for case in cases]
         if dry_run:
             counts.messages += session.scalar(
                 select(func.count()).select_from(Message).where(Message.conversation_id.in_(found))
+            ) or 0
+            counts.callbacks += session.scalar(
+                select(func.count()).select_from(CallbackRequest).where(CallbackRequest.case_id.in_(case_ids))
             ) or 0
             continue
         session.flush()  # the summaries exist before their cases go
         # The audit log keeps who saw which case when (BIO), but no longer which conversation it was.
         session.execute(update(AuditLog).where(AuditLog.conversation_id.in_(found)).values(conversation_id=None))
+        # Explicitly, not only by ON DELETE CASCADE: a SQLite connection without PRAGMA foreign_keys
+        # (e.g. a hand-made engine in a script) would otherwise leave the contact details behind.
+        counts.callbacks += session.execute(
+            delete(CallbackRequest).where(CallbackRequest.case_id.in_(case_ids))
+        ).rowcount
         session.execute(delete(HandoffCase).where(HandoffCase.conversation_id.in_(found)))
         counts.messages += session.execute(delete(Message).where(Message.conversation_id.in_(found))).rowcount
         session.execute(delete(Conversation).where(Conversation.id.in_(found)))

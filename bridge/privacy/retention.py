@@ -7,6 +7,10 @@
 - A Rasa tracker whose newest event is older than the term, and that belongs to no conversation
   the bridge still has, is deleted too (trackers of erased or never-stored conversations).
 - A CaseSummary is deleted RETENTION_DAYS_CASE_SUMMARY after the case was closed.
+- Staff traces, which hold staff ids and IP addresses: audit-log rows RETENTION_DAYS_AUDIT_LOG after
+  they were written, failed login attempts after RETENTION_DAYS_LOGIN_ATTEMPTS, and staff sessions
+  as soon as they expired (past their lifetime or idle timeout; a returning browser would delete
+  them too, an abandoned one never comes back).
 
 The bridge runs `run_scheduled` every RETENTION_INTERVAL_SECONDS in each worker; a lock (PostgreSQL
 advisory lock, or a lease row on SQLite) plus the `last_run_at` of the job make it run once per
@@ -26,15 +30,26 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, exists, func, or_, select, text, update
+from sqlalchemy import ColumnElement, Engine, and_, delete, exists, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bridge.core.config import Settings
 from bridge.core.logging import log_event
-from bridge.models import CaseSummary, Conversation, HandoffCase, Message, ScheduledJob
+from bridge.models import (
+    AuditLog,
+    CaseSummary,
+    Conversation,
+    HandoffCase,
+    LoginAttempt,
+    Message,
+    ScheduledJob,
+    StaffSession,
+)
+from bridge.models.base import Base
 from bridge.privacy.erasure import CLOSED, erase_from_database
 from bridge.privacy.tracker_store import RasaTrackerStore
+from bridge.services.staff import SESSION_IDLE_TIMEOUT
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +67,17 @@ class RetentionPolicy:
 
     transcript_days: int = 30
     case_summary_days: int = 365
+    audit_log_days: int = 365
+    login_attempt_days: int = 30
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RetentionPolicy:
-        return cls(settings.retention_days_transcript, settings.retention_days_case_summary)
+        return cls(
+            transcript_days=settings.retention_days_transcript,
+            case_summary_days=settings.retention_days_case_summary,
+            audit_log_days=settings.retention_days_audit_log,
+            login_attempt_days=settings.retention_days_login_attempts,
+        )
 
 
 @dataclass
@@ -69,6 +91,9 @@ class RetentionReport:
     summaries: int = 0  # case summaries deleted at the end of their own term
     trackers: int = 0  # Rasa conversations whose events were deleted
     kept_open: int = 0  # expired conversations kept because a case is still open
+    audit_entries: int = 0  # audit-log rows past their term
+    login_attempts: int = 0  # failed login attempts past their term
+    staff_sessions: int = 0  # expired staff sessions
     dry_run: bool = False
 
     def as_dict(self) -> dict[str, Any]:
@@ -99,6 +124,13 @@ def _orphan_idle_trackers(session: Session, tracker_store: RasaTrackerStore, cut
     return [sender for sender in idle if sender not in still_here]
 
 
+def _delete_rows(session: Session, model: type[Base], condition: ColumnElement[bool], *, dry_run: bool) -> int:
+    """Delete the rows of `model` that match (or only count them with `dry_run`)."""
+    if dry_run:
+        return session.scalar(select(func.count()).select_from(model).where(condition)) or 0
+    return session.execute(delete(model).where(condition)).rowcount
+
+
 def run_retention(
     session: Session,
     tracker_store: RasaTrackerStore,
@@ -111,6 +143,8 @@ def run_retention(
     now = _aware(now or datetime.now(UTC))
     cutoff = now - timedelta(days=policy.transcript_days)
     summary_cutoff = now - timedelta(days=policy.case_summary_days)
+    audit_cutoff = now - timedelta(days=policy.audit_log_days)
+    login_cutoff = now - timedelta(days=policy.login_attempt_days)
     report = RetentionReport(dry_run=dry_run)
 
     expired, report.kept_open = expired_conversations(session, cutoff)
@@ -125,16 +159,21 @@ def run_retention(
     if not dry_run:
         tracker_store.delete_senders(senders)
 
-    old_summaries = CaseSummary.closed_at < summary_cutoff
+    report.summaries = _delete_rows(session, CaseSummary, CaseSummary.closed_at < summary_cutoff, dry_run=dry_run)
+    report.audit_entries = _delete_rows(session, AuditLog, AuditLog.created_at < audit_cutoff, dry_run=dry_run)
+    report.login_attempts = _delete_rows(session, LoginAttempt, LoginAttempt.created_at < login_cutoff, dry_run=dry_run)
+    # Sessions have no retention term of their own: once expired (lifetime or idle) they are useless.
+    expired_sessions = or_(StaffSession.expires_at <= now, StaffSession.last_seen_at <= now - SESSION_IDLE_TIMEOUT)
+    report.staff_sessions = _delete_rows(session, StaffSession, expired_sessions, dry_run=dry_run)
     if dry_run:
-        report.summaries = session.scalar(select(func.count()).select_from(CaseSummary).where(old_summaries)) or 0
         session.rollback()
     else:
-        report.summaries = session.execute(delete(CaseSummary).where(old_summaries)).rowcount
         session.commit()
         log_event(
             "ED-5002", conversations=report.conversations, messages=report.messages, trackers=report.trackers,
             cases=report.cases, summaries=report.summaries, kept_open=report.kept_open,
+            audit_entries=report.audit_entries, login_attempts=report.login_attempts,
+            staff_sessions=report.staff_sessions,
         )
     return report
 

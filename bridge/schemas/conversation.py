@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from bridge.schemas.text import Text, storable
+from bridge.schemas.times import UtcDateTime
 
 MAX_MESSAGE_LENGTH = 2000
 
@@ -31,12 +33,21 @@ class Reply(BaseModel):
 class MessageIn(BaseModel):
     """A user's message: free text, or the payload of a button they chose."""
 
-    model_config = ConfigDict(extra="forbid")
+    # The spec says what _text_or_payload checks, so clients (and the fuzzer) know one is needed.
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"anyOf": [{"required": ["text"]}, {"required": ["payload"]}]}
+    )
 
-    text: str | None = Field(None, max_length=MAX_MESSAGE_LENGTH)
+    text: Text | None = Field(None, max_length=MAX_MESSAGE_LENGTH)
     payload: str | None = Field(None, max_length=MAX_MESSAGE_LENGTH, pattern=r"^/")
     # Same id again (a retry) in the same conversation: stored once, the first replies come back.
     client_message_id: str | None = Field(None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
+
+    @field_validator("payload")
+    @classmethod
+    def _storable_payload(cls, value: str | None) -> str | None:
+        # Not `Text`: pydantic would leave the pattern out of the JSON schema.
+        return None if value is None else storable(value)
 
     @model_validator(mode="after")
     def _text_or_payload(self) -> MessageIn:
@@ -57,7 +68,7 @@ class MessagePublic(BaseModel):
     text: str | None
     payload: str | None
     buttons: list[Button] | None
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 class ConversationPublic(BaseModel):

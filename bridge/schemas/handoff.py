@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from bridge.schemas.text import Text
+from bridge.schemas.times import UtcDateTime
 
 
 class Intake(BaseModel):
     """What the bot learnt before the handoff, so nobody tells their story twice."""
 
-    rol: str | None = None
-    uitkering: str | None = None
-    gemeente: str | None = None
-    arbeidsmarktregio: str | None = None
-    sector: str | None = None
-    behoefte: str | None = None
-    arrangeur: str | None = None
-    regelingen: list[str] = []
-    contact: dict[str, Any] | None = None
+    rol: Text | None = None
+    uitkering: Text | None = None
+    gemeente: Text | None = None
+    arbeidsmarktregio: Text | None = None
+    sector: Text | None = None
+    behoefte: Text | None = None
+    arrangeur: Text | None = None
+    regelingen: list[Text] = []
+    contact: dict[Text, Text | None] | None = None  # free text too: nothing a database cannot store
 
 
 class HandoffCreate(BaseModel):
@@ -44,8 +46,8 @@ class HandoffPublic(BaseModel):
     reden: str
     intake: dict[str, Any]
     outcome: str | None
-    created_at: datetime
-    closed_at: datetime | None
+    created_at: UtcDateTime
+    closed_at: UtcDateTime | None
 
 
 class HandoffsPublic(BaseModel):

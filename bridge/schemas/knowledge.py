@@ -8,6 +8,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from bridge.knowledge.models import Arrangeur, Bedrag, Rol, Sector, Status, Uitkering
+from bridge.schemas.text import Text
 
 
 class OpvolgerPublic(BaseModel):
@@ -102,8 +103,8 @@ class ArrangeurRequest(BaseModel):
 
     rol: Rol | None = None
     uitkering: Uitkering | None = None
-    gemeente: str | None = None
-    tekst: str | None = Field(default=None, max_length=2000)
+    gemeente: Text | None = None
+    tekst: Text | None = Field(default=None, max_length=2000)
 
 
 class ArrangeurPublic(BaseModel):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bridge.schemas.callback import CallbackForStaff
 from bridge.schemas.conversation import MAX_MESSAGE_LENGTH
+from bridge.schemas.text import Text
+from bridge.schemas.times import UtcDateTime
 
 Outcome = Literal["geholpen", "doorverwezen", "geen_contact", "dubbel", "anders"]
 Role = Literal["medewerker", "coordinator", "beheerder"]
@@ -20,8 +22,8 @@ def _not_blank(value: str) -> str:
 
 
 class LoginIn(BaseModel):
-    email: str = Field(max_length=254)
-    password: str = Field(max_length=1000)
+    email: Text = Field(max_length=254)
+    password: Text = Field(max_length=1000)
 
 
 class StaffPublic(BaseModel):
@@ -46,7 +48,7 @@ class StaffMessage(BaseModel):
     text: str | None
     payload: str | None
     staff_name: str | None
-    created_at: datetime
+    created_at: UtcDateTime
 
 
 class CaseSummary(BaseModel):
@@ -63,8 +65,8 @@ class CaseSummary(BaseModel):
     claimed_by_me: bool
     transferred_from: str | None
     note: str | None
-    created_at: datetime
-    queued_at: datetime | None
+    created_at: UtcDateTime
+    queued_at: UtcDateTime | None
 
 
 class CasesPublic(BaseModel):
@@ -75,25 +77,27 @@ class CasesPublic(BaseModel):
 class CaseDetail(CaseSummary):
     outcome: str | None
     outcome_note: str | None
-    closed_at: datetime | None
+    closed_at: UtcDateTime | None
     messages: list[StaffMessage]
+    # Given on purpose, with consent, while the case is open; deleted when it closes.
+    terugbelverzoek: CallbackForStaff | None = None
 
 
 class ReplyIn(BaseModel):
-    text: str = Field(min_length=1, max_length=MAX_MESSAGE_LENGTH)
+    text: Text = Field(min_length=1, max_length=MAX_MESSAGE_LENGTH)
     _clean = field_validator("text")(_not_blank)
 
 
 class TransferIn(BaseModel):
-    queue: str = Field(min_length=1, max_length=200)
+    queue: Text = Field(min_length=1, max_length=200)
     # Required: the receiving organisation must know why the case comes to them.
-    note: str = Field(min_length=1, max_length=2000)
+    note: Text = Field(min_length=1, max_length=2000)
     _clean = field_validator("note")(_not_blank)
 
 
 class CloseIn(BaseModel):
     outcome: Outcome
-    note: str | None = Field(None, max_length=2000)
+    note: Text | None = Field(None, max_length=2000)
 
 
 class OrganisationPublic(BaseModel):
@@ -102,8 +106,8 @@ class OrganisationPublic(BaseModel):
 
 
 class TemplateIn(BaseModel):
-    title: str = Field(min_length=1, max_length=100)
-    body: str = Field(min_length=1, max_length=MAX_MESSAGE_LENGTH)
+    title: Text = Field(min_length=1, max_length=100)
+    body: Text = Field(min_length=1, max_length=MAX_MESSAGE_LENGTH)
 
 
 class TemplatePublic(BaseModel):
@@ -115,11 +119,11 @@ class TemplatePublic(BaseModel):
 
 
 class AccountCreate(BaseModel):
-    organisation: str = Field(min_length=1, max_length=200)
-    email: str = Field(min_length=3, max_length=254)
-    display_name: str = Field(min_length=1, max_length=100)
+    organisation: Text = Field(min_length=1, max_length=200)
+    email: Text = Field(min_length=3, max_length=254)
+    display_name: Text = Field(min_length=1, max_length=100)
     role: Role = "medewerker"
-    password: str = Field(min_length=12, max_length=1000)
+    password: Text = Field(min_length=12, max_length=1000)
 
 
 class AuditEntry(BaseModel):
@@ -132,4 +136,4 @@ class AuditEntry(BaseModel):
     case_id: str | None
     conversation_id: str | None
     detail: dict[str, Any] | None
-    created_at: datetime
+    created_at: UtcDateTime

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bridge.models import Conversation, ConversationStatus, HandoffCase, Message, Organisation, StaffAccount, StaffRole
 from bridge.models.conversation import Author
-from bridge.services import events
+from bridge.services import callbacks, events
 from bridge.core.logging import log_event
 from bridge.services.conversations import set_status, store_message
 from bridge.services.queues import queue_for
@@ -228,6 +228,7 @@ def handback(
     """Give the conversation back to the bot; the person's next message goes to Rasa again."""
     _require_open(case)
     _finish(case, HANDBACK_OUTCOME, None)
+    callbacks.forget_for_case(session, case)  # the bot has the person again: nobody will call back
     audit(session, staff, "handback", case_id=case.id, conversation_id=case.conversation_id, address=address)
     session.commit()
     _tell_rasa_about_staff_part(session, rasa, case)
@@ -252,6 +253,9 @@ def close(
     if outcome not in OUTCOMES:
         raise CaseConflict("Kies een uitkomst uit de lijst.")
     _finish(case, outcome, note)
+    # Data minimisation: the callback has happened (or will not); the contact details go with the
+    # close, in the same transaction, and never reach the CaseSummary.
+    callbacks.forget_for_case(session, case)
     audit(session, staff, "close", case_id=case.id, conversation_id=case.conversation_id, address=address,
           detail={"uitkomst": outcome})
     session.commit()

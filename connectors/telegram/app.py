@@ -59,19 +59,21 @@ def build_application(settings: TelegramSettings, *, webhook: bool = False) -> A
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     """Open the store and the bridge client; follow the bridge's staff messages in the background."""
     settings: TelegramSettings = application.bot_data["settings"]
-    store = Store(settings.telegram_state_db, settings.telegram_bot_token)
+    store = Store(settings.state_url, settings.telegram_bot_token)
     bridge = BridgeClient(settings.bridge_url, settings.bridge_service_token)
-    relay = Relay(bridge, store)
+    relay = Relay(bridge, store, sweep_seconds=settings.telegram_sweep_seconds)
     application.bot_data["relay"] = relay
-    application.bot_data["listener"] = asyncio.create_task(relay.listen(application.bot))
+    application.bot_data["background"] = [
+        asyncio.create_task(relay.listen(application.bot)),
+        asyncio.create_task(relay.sweep(application.bot)),
+    ]
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
-    listener: asyncio.Task[None] | None = application.bot_data.pop("listener", None)
-    if listener is not None:
-        listener.cancel()
+    for task in application.bot_data.pop("background", []):
+        task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-            await listener
+            await task
     relay: Relay | None = application.bot_data.pop("relay", None)
     if relay is not None:
         await relay.bridge.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.error import NetworkError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from connectors.telegram.bridge_client import BridgeError
@@ -41,7 +42,8 @@ def relay_of(context: ContextTypes.DEFAULT_TYPE) -> Relay:
 
 
 async def dedupe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Handle every update once: Telegram redelivers after a crash or a failed webhook call."""
+    """Handle every update once, in whichever instance: Telegram redelivers after a crash or a failed
+    webhook call, and a proxy may pass a repeated call to another instance."""
     if not relay_of(context).store.claim_update(update.update_id):
         logger.info("telegram_update_repeated", extra={"update_id": update.update_id})
         raise ApplicationHandlerStop
@@ -62,6 +64,9 @@ async def _relay(update: Update, context: ContextTypes.DEFAULT_TYPE, *, text: st
     except BridgeError as error:
         logger.warning("telegram_bridge_error", extra={"status": error.status})
         await _reply(update, UNAVAILABLE)
+    except NetworkError as error:
+        # Telegram did not take the reply (it is stored and still wanted): the sweep sends it soon.
+        logger.warning("telegram_push_failed", extra={"error": type(error).__name__})
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

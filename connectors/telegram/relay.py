@@ -1,30 +1,33 @@
 """Relay between Telegram and the bridge: send what the person writes, deliver what is stored.
 
-Every message the person should see (bot, staff, system) is delivered once, by its bridge
-message id: after a POST we read the conversation back, and staff messages arrive live over the
-bridge's channel WebSocket. `last_delivered` per conversation makes both paths idempotent.
+Every message the person should see (bot, staff, system) is delivered once, in bridge message id
+order: after a POST we read the conversation back, and staff messages arrive live over the bridge's
+channel WebSocket, at every connector instance. Per conversation the store keeps `last_delivered`
+and a delivery turn that one instance at a time holds, so all these paths, in any number of
+instances, send each message once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import json
 import logging
 import re
+import uuid
 import warnings
-from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from websockets.asyncio.client import connect
 from websockets.exceptions import WebSocketException
 
-from connectors.telegram.bridge_client import BridgeClient
+from connectors.telegram.bridge_client import BridgeClient, BridgeError
 from connectors.telegram.store import ChatLink, Store
 
 logger = logging.getLogger("elkedeur.telegram")
@@ -104,20 +107,31 @@ def keyboard(message_id: int, buttons: list[dict[str, Any]]) -> InlineKeyboardMa
 
 
 class Relay:
-    """Moves messages between one bot and the bridge."""
+    """Moves messages between one bot and the bridge; several instances may share one store."""
 
-    def __init__(self, bridge: BridgeClient, store: Store) -> None:
+    def __init__(self, bridge: BridgeClient, store: Store, *, sweep_seconds: float = 30.0) -> None:
         self.bridge = bridge
         self.store = store
-        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self.sweep_seconds = sweep_seconds
+        # Names this process in delivery turns. New at every start, so a restarted instance never
+        # takes a turn it held before the crash for a live one.
+        self.instance = uuid.uuid4().hex
 
-    async def link_for(self, chat_id: int, *, new: bool = False) -> ChatLink:
+    async def link_for(self, chat_id: int) -> ChatLink:
         """The chat's conversation, created in the bridge on first contact."""
-        link = None if new else self.store.by_chat(chat_id)
-        if link is None:
-            conversation_id = await self.bridge.create_conversation()
-            link = self.store.link(chat_id, conversation_id)
+        link = self.store.by_chat(chat_id)
+        if link is not None:
+            return link
+        conversation_id = await self.bridge.create_conversation()
+        link = self.store.link(chat_id, conversation_id)
+        if link.conversation_id == conversation_id:
             logger.info("telegram_conversation_linked", extra={"chat_key": link.chat_key})
+            return link
+        # Another instance linked this chat first (its first messages arrived at both at once):
+        # use that conversation; ours is still empty, so erase it rather than leave it behind.
+        logger.info("telegram_conversation_link_lost", extra={"chat_key": link.chat_key})
+        with contextlib.suppress(BridgeError):
+            await self.bridge.erase(conversation_id)
         return link
 
     async def relay(self, bot: Bot, chat_id: int, *, text: str | None = None, payload: str | None = None) -> None:
@@ -126,23 +140,65 @@ class Relay:
         await self.bridge.send(link.conversation_id, text=text, payload=payload)
         await self.deliver_new(bot, link.conversation_id)
 
-    async def deliver_new(self, bot: Bot, conversation_id: str) -> dict[str, Any]:
-        """Read the conversation back and send every message not yet delivered."""
+    async def deliver_new(self, bot: Bot, conversation_id: str) -> None:
+        """Read the conversation back and deliver what is new (the bot's replies have no event of their own)."""
         conversation = await self.bridge.conversation(conversation_id)
-        for message in conversation["messages"]:
-            await self.push(bot, conversation_id, message)
-        return conversation
+        wanted = max((int(m["id"]) for m in conversation["messages"] if m.get("author") != "user"), default=0)
+        await self.deliver(bot, conversation_id, wanted, snapshot=conversation)
 
-    async def push(self, bot: Bot, conversation_id: str, message: dict[str, Any]) -> None:
-        """Deliver one stored message to its chat, exactly once."""
-        if message.get("author") == "user":
+    async def deliver(
+        self, bot: Bot, conversation_id: str, wanted: int, *, snapshot: dict[str, Any] | None = None
+    ) -> None:
+        """Make every message up to id `wanted` reach the chat once, in id order, whichever instance sends it.
+
+        Each instance records what it wants delivered, then tries to take the conversation's turn.
+        Only the turn holder sends; it gives the turn back only when nothing wanted is left, so a
+        message another instance wanted meanwhile is never left behind. `snapshot` is the
+        conversation as just read, which saves the first read.
+        """
+        if wanted:
+            self.store.want(conversation_id, wanted)
+        if not self.store.take_turn(conversation_id, self.instance):
             return
-        async with self._locks[conversation_id]:
-            link = self.store.by_conversation(conversation_id)
-            if link is None or message["id"] <= link.last_delivered:
-                return
-            await self._send(bot, link.chat_id, message)
-            self.store.mark_delivered(conversation_id, int(message["id"]))
+        try:
+            while True:
+                state = self.store.delivery_state(conversation_id)
+                if state is None:
+                    return  # the chat was forgotten (/stop, /vergeet)
+                fresh = snapshot is None
+                messages = await self._messages(conversation_id) if snapshot is None else snapshot["messages"]
+                snapshot = None
+                for message in messages:
+                    if message.get("author") == "user" or int(message["id"]) <= state.last_delivered:
+                        continue
+                    await self._send_or_skip(bot, state.chat_id, message)
+                    if not self.store.delivered(conversation_id, self.instance, int(message["id"])):
+                        return  # our turn expired and another instance took over
+                # A fresh read holds every message wanted before it; one that is not there was erased.
+                if fresh and not self.store.delivered(conversation_id, self.instance, state.wanted):
+                    return
+                if self.store.end_turn(conversation_id, self.instance):
+                    return
+        except BaseException:
+            self.store.drop_turn(conversation_id, self.instance)
+            raise
+
+    async def _messages(self, conversation_id: str) -> list[dict[str, Any]]:
+        try:
+            conversation = await self.bridge.conversation(conversation_id)
+        except BridgeError as error:
+            if error.status == 404:
+                return []  # erased in the bridge: nothing left to deliver
+            raise
+        messages: list[dict[str, Any]] = conversation["messages"]
+        return messages
+
+    async def _send_or_skip(self, bot: Bot, chat_id: int, message: dict[str, Any]) -> None:
+        """Send; when Telegram refuses this chat or message for good, skip it rather than retry forever."""
+        try:
+            await self._send(bot, chat_id, message)
+        except (Forbidden, BadRequest) as error:  # e.g. the person blocked the bot
+            logger.warning("telegram_push_failed", extra={"error": type(error).__name__})
 
     async def _send(self, bot: Bot, chat_id: int, message: dict[str, Any]) -> None:
         text = message.get("text") or ""
@@ -205,12 +261,26 @@ class Relay:
         """Deliver a message event to its chat and move the catch-up cursor past it."""
         if event.get("type") != "message" or "conversation_id" not in event:
             return
-        message = event["message"]
+        message_id = int(event["message"]["id"])
         try:
-            await self.push(bot, str(event["conversation_id"]), message)
-        except TelegramError as error:
-            # E.g. the person blocked the bot: skip this message rather than retry it forever.
+            await self.deliver(bot, str(event["conversation_id"]), message_id)
+        except (TelegramError, BridgeError) as error:
+            # It stays wanted in the store: the sweep delivers it once Telegram and the bridge answer.
             logger.warning("telegram_push_failed", extra={"error": type(error).__name__})
+        # Shared by the instances; going back a little after a race only repeats catch-up events,
+        # which `last_delivered` turns into no-ops.
         cursor = int(self.store.get_meta(EVENTS_CURSOR) or 0)
-        if message["id"] > cursor:
-            self.store.set_meta(EVENTS_CURSOR, str(message["id"]))
+        if message_id > cursor:
+            self.store.set_meta(EVENTS_CURSOR, str(message_id))
+
+    async def sweep(self, bot: Bot) -> None:
+        """Deliver what was left behind: by an instance that crashed during its turn, or after a failure."""
+        while True:
+            for conversation_id in self.store.undelivered():
+                try:
+                    await self.deliver(bot, conversation_id, 0)
+                except (TelegramError, BridgeError) as error:
+                    logger.warning("telegram_sweep_failed", extra={"error": type(error).__name__})
+                except Exception:  # e.g. the state database is briefly away: try again next round
+                    logger.exception("telegram_sweep_failed")
+            await asyncio.sleep(self.sweep_seconds)

@@ -26,8 +26,21 @@ class TelegramSettings(BaseSettings):
     telegram_webhook_host: str = Field("127.0.0.1", description="Interface the webhook server listens on.")
     telegram_webhook_port: int = Field(8443, description="Port the webhook server listens on.")
     telegram_state_db: str = Field(
-        str(VAR_DIR / "telegram.db"), description="SQLite file: chat → conversation map and handled update ids."
+        str(VAR_DIR / "telegram.db"), description="SQLite file of the state when TELEGRAM_STATE_URL is not set."
+    )
+    telegram_state_url: str = Field(
+        "",
+        description="SQLAlchemy URL of the state (chat → conversation, handled updates, delivery turns); "
+        "several instances must share one, e.g. the bridge's PostgreSQL database. Empty: TELEGRAM_STATE_DB.",
     )
     bridge_url: str = Field("http://127.0.0.1:8000", description="Base URL of the bridge.")
     bridge_service_token: str = Field("", description="Bearer token for the bridge's /internal/* endpoints.")
     telegram_poll_timeout: int = Field(30, description="Long-polling timeout of getUpdates, in seconds.")
+    telegram_sweep_seconds: float = Field(
+        30.0, description="How often an instance delivers messages left undelivered (a crashed instance, a failed send)."
+    )
+
+    @property
+    def state_url(self) -> str:
+        """Where the connector keeps its state: TELEGRAM_STATE_URL, else the SQLite file TELEGRAM_STATE_DB."""
+        return self.telegram_state_url or f"sqlite:///{self.telegram_state_db}"

@@ -1,4 +1,9 @@
-"""The connector's own state: which Telegram chat belongs to which bridge conversation.
+"""The connector's own state, shared by every connector instance: chats, handled updates, delivery turns.
+
+One SQLAlchemy URL (`TELEGRAM_STATE_URL`): a SQLite file for one instance, PostgreSQL (the bridge's
+database; every table is prefixed `telegram_`) when several instances run behind a load balancer.
+Each decision two instances could take at once is one atomic statement on a unique key or a
+conditional UPDATE, so it holds across processes and hosts, not just within one event loop.
 
 The chat id is needed to push staff replies, so it is stored; it is never logged. Logs use
 `chat_key`, a keyed hash (HMAC-SHA256 with the bot token) that cannot be turned back into the id.
@@ -8,23 +13,65 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import sqlite3
-import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS chats (
-    chat_key TEXT PRIMARY KEY,
-    chat_id INTEGER NOT NULL,
-    conversation_id TEXT NOT NULL UNIQUE,
-    last_delivered INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS handled_updates (update_id INTEGER PRIMARY KEY);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Engine,
+    Float,
+    MetaData,
+    String,
+    Table,
+    func,
+    inspect,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DatabaseError
+
+from bridge.core.db import make_engine
+
 # Telegram's update ids only grow; old ones need not be kept forever.
 KEEP_UPDATES = 10_000
+# How long a delivery turn holds without being renewed: longer than one send with its 429 waits,
+# short enough that a crashed instance's conversations are picked up again soon (see Relay.sweep).
+TURN_SECONDS = 120.0
+# Every table name starts with `telegram_`, so the tables are recognisable in a shared database
+# (and the bridge's Alembic leaves them alone: bridge/alembic/env.py skips that prefix).
+metadata = MetaData()
+
+chats = Table(
+    "telegram_chats",
+    metadata,
+    Column("chat_key", String(40), primary_key=True),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("conversation_id", String(64), nullable=False, unique=True),
+    # Highest bridge message id sent to the chat; messages go out in id order.
+    Column("last_delivered", BigInteger, nullable=False, server_default="0"),
+    # Highest bridge message id some instance saw that must reach the chat.
+    Column("wanted", BigInteger, nullable=False, server_default="0"),
+    # The instance whose turn it is to send to this chat, and until when (epoch seconds).
+    Column("turn_owner", String(64), nullable=True),
+    Column("turn_until", Float, nullable=True),
+)
+handled_updates = Table(
+    "telegram_updates", metadata, Column("update_id", BigInteger, primary_key=True, autoincrement=False)
+)
+meta = Table(
+    "telegram_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(200), nullable=False),
+)
 
 
 @dataclass(frozen=True)
@@ -35,88 +82,232 @@ class ChatLink:
     last_delivered: int
 
 
-class Store:
-    """A small SQLite database, safe to use from the event loop thread and worker threads."""
+@dataclass(frozen=True)
+class DeliveryState:
+    chat_id: int
+    last_delivered: int
+    wanted: int
 
-    def __init__(self, path: str, secret: str) -> None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(SCHEMA)
-        self._lock = threading.Lock()
+
+def state_url(url: str) -> str:
+    """`url`, with the directory of a SQLite file created (var/ may not exist yet)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    return url
+
+
+class Store:
+    """The connector's tables on any SQLAlchemy URL; every method is one short transaction."""
+
+    def __init__(self, url: str, secret: str) -> None:
+        self._engine: Engine = make_engine(state_url(url))
         self._secret = secret.encode()
+        self._dialect = self._engine.dialect.name
+        self._create_tables()
+
+    def _create_tables(self, attempts: int = 3) -> None:
+        """The tables belong to the connector, not to the bridge's migrations: create what is missing.
+
+        Instances started together race to create them; the loser's retry finds them there.
+        """
+        for attempt in range(attempts):
+            try:
+                with self._engine.begin() as connection:
+                    metadata.create_all(connection)
+                    if self._dialect == "sqlite":
+                        import_legacy_tables(connection)
+                return
+            except DatabaseError:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
 
     def close(self) -> None:
-        self._db.close()
+        self._engine.dispose()
 
     def chat_key(self, chat_id: int) -> str:
         """Pseudonym of a chat for logs and lookups."""
         return hmac.new(self._secret, str(chat_id).encode(), hashlib.sha256).hexdigest()[:20]
 
+    def _insert(self, table: Table) -> Any:
+        """INSERT with the dialect's ON CONFLICT support (SQLite and PostgreSQL both have it)."""
+        return (postgresql.insert if self._dialect == "postgresql" else sqlite.insert)(table)
+
+    # ---------- updates ----------
     def claim_update(self, update_id: int) -> bool:
-        """True the first time an update id is seen; False for a repeat (after a restart or retry)."""
-        with self._lock:
-            try:
-                self._db.execute("INSERT INTO handled_updates(update_id) VALUES (?)", (update_id,))
-            except sqlite3.IntegrityError:
-                return False
-            self._db.execute(
-                "DELETE FROM handled_updates WHERE update_id < ?", (update_id - KEEP_UPDATES,)
-            )
-            return True
+        """True for exactly one caller per update id, across instances; False for a repeat."""
+        with self._engine.begin() as connection:
+            # RETURNING, not rowcount: the row comes back only when this INSERT created it.
+            claimed = connection.execute(
+                self._insert(handled_updates)
+                .values(update_id=update_id)
+                .on_conflict_do_nothing()
+                .returning(handled_updates.c.update_id)
+            ).first()
+            if claimed is not None:
+                connection.execute(
+                    handled_updates.delete().where(handled_updates.c.update_id < update_id - KEEP_UPDATES)
+                )
+        return claimed is not None
 
+    # ---------- chat ↔ conversation ----------
     def link(self, chat_id: int, conversation_id: str) -> ChatLink:
-        """Map the chat to a (new) conversation."""
-        key = self.chat_key(chat_id)
-        with self._lock:
-            self._db.execute(
-                "INSERT INTO chats(chat_key, chat_id, conversation_id, last_delivered) VALUES (?, ?, ?, 0) "
-                "ON CONFLICT(chat_key) DO UPDATE SET conversation_id = excluded.conversation_id, last_delivered = 0",
-                (key, chat_id, conversation_id),
-            )
-        return ChatLink(key, chat_id, conversation_id, 0)
+        """Map the chat to `conversation_id`, unless another instance linked it first: the link that holds.
 
-    def _one(self, where: str, value: object) -> ChatLink | None:
-        with self._lock:
-            row = self._db.execute(
-                f"SELECT chat_key, chat_id, conversation_id, last_delivered FROM chats WHERE {where} = ?", (value,)
-            ).fetchone()
+        Two instances can see the first messages of a new chat at once and each create a
+        conversation; the unique chat key lets exactly one of them win, the other reads the winner's.
+        """
+        key = self.chat_key(chat_id)
+        with self._engine.begin() as connection:
+            connection.execute(
+                self._insert(chats)
+                .values(chat_key=key, chat_id=chat_id, conversation_id=conversation_id)
+                .on_conflict_do_nothing(index_elements=[chats.c.chat_key])
+            )
+        link = self.by_chat(chat_id)
+        if link is None:  # forgotten (/stop, /vergeet) in the same instant: link again
+            return self.link(chat_id, conversation_id)
+        return link
+
+    def _one(self, where: Any) -> ChatLink | None:
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                select(chats.c.chat_key, chats.c.chat_id, chats.c.conversation_id, chats.c.last_delivered).where(where)
+            ).first()
         return ChatLink(*row) if row else None
 
     def by_chat(self, chat_id: int) -> ChatLink | None:
-        return self._one("chat_key", self.chat_key(chat_id))
+        return self._one(chats.c.chat_key == self.chat_key(chat_id))
 
     def by_conversation(self, conversation_id: str) -> ChatLink | None:
-        return self._one("conversation_id", conversation_id)
-
-    def delivered(self, conversation_id: str) -> int:
-        link = self.by_conversation(conversation_id)
-        return link.last_delivered if link else 0
-
-    def mark_delivered(self, conversation_id: str, message_id: int) -> None:
-        with self._lock:
-            self._db.execute(
-                "UPDATE chats SET last_delivered = MAX(last_delivered, ?) WHERE conversation_id = ?",
-                (message_id, conversation_id),
-            )
+        return self._one(chats.c.conversation_id == conversation_id)
 
     def forget(self, chat_id: int) -> str | None:
         """Remove the chat (and its chat id) from the store; returns its conversation id."""
-        link = self.by_chat(chat_id)
-        if link is None:
-            return None
-        with self._lock:
-            self._db.execute("DELETE FROM chats WHERE chat_key = ?", (link.chat_key,))
-        return link.conversation_id
-
-    def get_meta(self, key: str) -> str | None:
-        with self._lock:
-            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        key = self.chat_key(chat_id)
+        with self._engine.begin() as connection:
+            row = connection.execute(
+                chats.delete().where(chats.c.chat_key == key).returning(chats.c.conversation_id)
+            ).first()
         return str(row[0]) if row else None
 
-    def set_meta(self, key: str, value: str) -> None:
-        with self._lock:
-            self._db.execute(
-                "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, value),
+    # ---------- delivery: one instance at a time per conversation, in id order ----------
+    def want(self, conversation_id: str, message_id: int) -> None:
+        """Record that message `message_id` (and everything before it) must reach the chat."""
+        with self._engine.begin() as connection:
+            connection.execute(
+                update(chats)
+                .where(chats.c.conversation_id == conversation_id, chats.c.wanted < message_id)
+                .values(wanted=message_id)
             )
+
+    def take_turn(self, conversation_id: str, owner: str) -> bool:
+        """Become the one instance that sends to this chat now; False while another one is at it."""
+        now = time.time()
+        with self._engine.begin() as connection:
+            taken = connection.execute(
+                update(chats)
+                .where(
+                    chats.c.conversation_id == conversation_id,
+                    # Not re-entrant on purpose: a second task of the same instance leaves it to the first.
+                    or_(chats.c.turn_owner.is_(None), chats.c.turn_until < now),
+                )
+                .values(turn_owner=owner, turn_until=now + TURN_SECONDS)
+            ).rowcount
+        return taken == 1
+
+    def delivered(self, conversation_id: str, owner: str, message_id: int) -> bool:
+        """Move `last_delivered` up to `message_id` and renew the turn; False when the turn was lost."""
+        with self._engine.begin() as connection:
+            kept = connection.execute(
+                update(chats)
+                .where(chats.c.conversation_id == conversation_id, chats.c.turn_owner == owner)
+                .values(
+                    last_delivered=func.max(chats.c.last_delivered, message_id)
+                    if self._dialect == "sqlite"
+                    else func.greatest(chats.c.last_delivered, message_id),
+                    turn_until=time.time() + TURN_SECONDS,
+                )
+            ).rowcount
+        return kept == 1
+
+    def delivery_state(self, conversation_id: str) -> DeliveryState | None:
+        """Where delivery to the conversation's chat stands; None when no chat is linked to it."""
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                select(chats.c.chat_id, chats.c.last_delivered, chats.c.wanted).where(
+                    chats.c.conversation_id == conversation_id
+                )
+            ).first()
+        return DeliveryState(int(row[0]), int(row[1]), int(row[2])) if row else None
+
+    def end_turn(self, conversation_id: str, owner: str) -> bool:
+        """Give the turn back, but only when nothing wanted is left; False: deliver again (or turn lost)."""
+        with self._engine.begin() as connection:
+            ended = connection.execute(
+                update(chats)
+                .where(
+                    chats.c.conversation_id == conversation_id,
+                    chats.c.turn_owner == owner,
+                    chats.c.wanted <= chats.c.last_delivered,
+                )
+                .values(turn_owner=None, turn_until=None)
+            ).rowcount
+        return ended == 1
+
+    def drop_turn(self, conversation_id: str, owner: str) -> None:
+        """Give the turn back after a failure; what is still wanted waits for the next attempt."""
+        with self._engine.begin() as connection:
+            connection.execute(
+                update(chats)
+                .where(chats.c.conversation_id == conversation_id, chats.c.turn_owner == owner)
+                .values(turn_owner=None, turn_until=None)
+            )
+
+    def undelivered(self, limit: int = 100) -> list[str]:
+        """Conversations with wanted messages and no instance at it (it failed, or crashed)."""
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(chats.c.conversation_id)
+                .where(
+                    chats.c.wanted > chats.c.last_delivered,
+                    or_(chats.c.turn_owner.is_(None), chats.c.turn_until < time.time()),
+                )
+                .limit(limit)
+            ).all()
+        return [str(row[0]) for row in rows]
+
+    # ---------- small shared values (the events cursor) ----------
+    def get_meta(self, key: str) -> str | None:
+        with self._engine.connect() as connection:
+            value = connection.execute(select(meta.c.value).where(meta.c.key == key)).scalar_one_or_none()
+        return None if value is None else str(value)
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(
+                self._insert(meta)
+                .values(key=key, value=value)
+                .on_conflict_do_update(index_elements=[meta.c.key], set_={"value": value})
+            )
+
+
+def import_legacy_tables(connection: Connection) -> None:
+    """Move the state of a connector before issue #10 (tables chats, handled_updates, meta) over, once."""
+    tables = set(inspect(connection).get_table_names())
+    if not {"chats", "handled_updates"} <= tables:
+        return  # not the old connector's file: leave whatever is there alone
+    connection.execute(
+        text(
+            "INSERT OR IGNORE INTO telegram_chats(chat_key, chat_id, conversation_id, last_delivered, wanted) "
+            "SELECT chat_key, chat_id, conversation_id, last_delivered, last_delivered FROM chats"
+        )
+    )
+    connection.execute(text("INSERT OR IGNORE INTO telegram_updates(update_id) SELECT update_id FROM handled_updates"))
+    legacy = ["chats", "handled_updates"]
+    if "meta" in tables:
+        connection.execute(text("INSERT OR IGNORE INTO telegram_meta(key, value) SELECT key, value FROM meta"))
+        legacy.append("meta")
+    for table in legacy:
+        connection.execute(text(f"DROP TABLE {table}"))

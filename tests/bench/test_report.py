@@ -99,3 +99,34 @@ def test_arguments() -> None:
     assert args.rates == [2.0, 5.0] and args.paths == ["direct", "bridge"] and args.train is False
     with pytest.raises(SystemExit):
         parse_args(["--paths", "telegram"])
+
+
+def test_production_run_reports_its_profile_every_instance_and_the_cpu_at_saturation() -> None:
+    result = _result()
+    result["meta"].update(profile="productie", rasa_instances=2, bridge_workers=2, databases="PostgreSQL + Redis",
+                          spread="round-robin per message")  # fmt: skip
+    result["rss_mb"] = {
+        "idle": {"rasa.1": 1000.0, "rasa.2": 1100.0, "actions.1": 100.0, "actions.2": 110.0, "bridge": 300.0},
+        "warm": {"rasa.1": 1050.0, "rasa.2": 1150.0, "actions.1": 100.0, "actions.2": 110.0, "bridge": 310.0},
+        "peak_load": {"rasa.2": 1200.0, "rasa.1": 1100.0, "bridge": 320.0, "actions.2": 120.0},
+    }
+    result["closed_loop"][0]["cpu_cores"] = {"rasa.1": 0.8, "rasa.2": 0.7, "bridge": 0.3, "postgres": 0.05,
+                                             "load generator": 0.1, "machine": 1.97}  # fmt: skip
+    markdown = render_markdown(result)
+    assert "Profile **productie**: PostgreSQL + Redis, 2 Rasa server(s)" in markdown
+    assert "bridge with 2 worker(s); parse and Rasa direct spread round-robin per message" in markdown
+    memory = markdown.split("## Memory")[1].split("##")[0]
+    assert [line.split(" | ")[0] for line in memory.splitlines() if line.startswith("| ") and "---" not in line] == [
+        "| process", "| rasa.1", "| rasa.2", "| rasa (sum of 2)", "| actions.1", "| actions.2",
+        "| actions (sum of 2)", "| bridge",
+    ]  # fmt: skip
+    assert "| rasa (sum of 2) | 2100 | 2200 | 2300 |" in markdown
+    assert "| actions (sum of 2) | 210 | 210 | – |" in markdown  # actions.1 has no peak reading
+    assert "| path | rasa | bridge | postgres | load generator | machine |" in markdown
+    assert "| bridge | 1.5 | 0.3 | 0.05 | 0.1 | 1.97 |" in markdown
+
+
+def test_default_run_report_has_no_profile_line_from_older_results() -> None:
+    markdown = render_markdown(_result())  # results written before the production profile existed
+    assert "Profile" not in markdown and "## CPU" not in markdown
+    assert "| rasa | 900 | 950 | 1000 |" in markdown

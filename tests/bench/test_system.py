@@ -38,3 +38,42 @@ def test_free_port_is_bindable() -> None:
     port = free_port()
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", port))
+
+
+def test_production_instances_are_named_as_honcho_names_them(tmp_path: Path) -> None:
+    # productie: honcho -c rasa=2 runs `rasa` twice, telling each its name in HONCHO_PROCESS_NAME
+    script = (
+        "HONCHO_PROCESS_NAME=rasa.1 sh -c 'sleep 30; true # python -m bot.rasa_server run --model m' & "
+        "HONCHO_PROCESS_NAME=rasa.2 sh -c 'sleep 30; true # python -m bot.rasa_server run --model m' & "
+        "HONCHO_PROCESS_NAME=actions.1 sh -c 'sleep 30; true # python -m bot.action_server --actions bot.actions' & "
+        "HONCHO_PROCESS_NAME=bridge.1 sh -c 'sleep 30; true # uvicorn bridge.main:create_app --workers 2' & "
+        "sleep 30"
+    )
+    process = subprocess.Popen(["sh", "-c", script], start_new_session=True)
+    env = {"ELKEDEUR_PROFILE": "productie", "RASA_PORTS": "5101,5102", "RASA_PORT": "5101",
+           "ACTIONS_PORTS": "5201,5202", "ACTIONS_PORT": "5201", "BRIDGE_PORT": "1"}  # fmt: skip
+    cleaned: list[str] = []
+    system = System(env, tmp_path, tmp_path / "log", process, time.monotonic(), cleanups=[lambda: cleaned.append("x")])
+    try:
+        deadline = time.monotonic() + 5
+        while len(system.processes()) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert set(system.processes()) == {"rasa.1", "rasa.2", "actions.1", "bridge"}
+        assert set(system.rss_mb()) == {"rasa.1", "rasa.2", "actions.1", "bridge"}
+    finally:
+        system.stop()
+    assert cleaned == ["x"]
+    system.stop()  # stopping twice cleans up once
+    assert cleaned == ["x"]
+    assert system.rasa_urls == ["http://127.0.0.1:5101", "http://127.0.0.1:5102"] and system.rasa_url.endswith(":5101")
+    assert system.instances("actions") == {"actions.1": "http://127.0.0.1:5201", "actions.2": "http://127.0.0.1:5202"}
+
+
+def test_default_profile_instances_keep_their_plain_names(tmp_path: Path) -> None:
+    env = {"RASA_PORT": "5005", "ACTIONS_PORT": "5055", "RASA_PORTS": "5005,5006", "BRIDGE_PORT": "1"}
+    process = subprocess.Popen(["true"])
+    process.wait()
+    system = System(env, tmp_path, tmp_path / "log", process, time.monotonic())
+    # RASA_PORTS from the shell does not count outside productie: one Rasa server, as the Procfile starts
+    assert system.instances("rasa") == {"rasa": "http://127.0.0.1:5005"}
+    assert system.instances("actions") == {"actions": "http://127.0.0.1:5055"}

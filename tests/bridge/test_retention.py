@@ -1,5 +1,6 @@
-"""Retention: old transcripts, trackers and case summaries go, recent ones stay; the scheduled job
-runs once across concurrent runners (SQLite and PostgreSQL)."""
+"""Retention: old transcripts, trackers, case summaries, audit-log rows and failed logins go, and so
+do expired staff sessions; recent ones stay; the scheduled job runs once across concurrent runners
+(SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,24 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select, update
+from pydantic import ValidationError
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import sessionmaker
 
 from bridge import cli
+from bridge.core.config import Settings
 from bridge.core.db import get_engine, get_sessionmaker, make_engine
 from bridge.core.logging import configure_logging
-from bridge.models import CaseSummary, Conversation, HandoffCase, Message, ScheduledJob
+from bridge.models import (
+    AuditLog,
+    CaseSummary,
+    Conversation,
+    HandoffCase,
+    LoginAttempt,
+    Message,
+    ScheduledJob,
+    StaffSession,
+)
 from bridge.privacy.retention import (
     RetentionPolicy,
     job_lock,
@@ -33,7 +45,7 @@ from tests.bridge.factories import UWV_INTAKE, login, make_case, make_staff
 from tests.bridge.tracker_support import TrackerDB, age_conversation, cells_containing, new_id, tracker_db, wait_until  # noqa: F401
 
 StoreFactory = Callable[..., RasaTrackerStore]
-POLICY = RetentionPolicy(transcript_days=30, case_summary_days=365)
+POLICY = RetentionPolicy(transcript_days=30, case_summary_days=365, audit_log_days=365, login_attempt_days=30)
 OLD = 40  # days: past the transcript term
 ANCIENT = 400  # days: past the case summary term too
 
@@ -142,6 +154,11 @@ def test_retention_deletes_exactly_what_is_old(scenario: dict[str, str], tracker
     assert report.trackers == 4  # three conversations and the old orphan
     assert report.kept_open == 1
     assert report.messages >= 3
+    # The staff's logins and case work of today stay: their audit rows and live sessions.
+    assert (report.audit_entries, report.login_attempts, report.staff_sessions) == (0, 0, 0)
+    with get_sessionmaker()() as session:
+        assert session.scalar(select(func.count()).select_from(StaffSession)) == 2
+        assert session.scalar(select(func.count()).select_from(AuditLog)) > 0
 
 
 def test_dry_run_counts_the_same_and_deletes_nothing(scenario: dict[str, str], tracker_db: TrackerDB, stores: StoreFactory) -> None:  # noqa: F811
@@ -176,9 +193,118 @@ def test_retention_logs_ed5002_with_counts_only(scenario: dict[str, str], tracke
         logging.getLogger().removeHandler(handler)
     [line] = [json.loads(x) for x in stream.getvalue().splitlines() if '"ED-5002"' in x]
     assert line["fields"] == {"conversations": 3, "messages": line["fields"]["messages"], "trackers": 4,
-                              "cases": 2, "summaries": 2, "kept_open": 1}
+                              "cases": 2, "summaries": 2, "kept_open": 1,
+                              "audit_entries": 0, "login_attempts": 0, "staff_sessions": 0}
     assert "dropped" not in line
     assert not any(scenario[name] in stream.getvalue() for name in ("old", "old_closed", "ancient_closed"))
+
+
+# --- staff traces: audit log, failed logins, sessions ----------------------------------------
+
+
+def _ago(**delta: float) -> datetime:
+    return datetime.now(UTC) - timedelta(**delta)
+
+
+@pytest.fixture
+def staff_traces(app_client: TestClient) -> dict[str, object]:
+    """One medewerker's traces, each just past or well within its term (terms of POLICY)."""
+    staff_id = make_staff("UWV", "traces@uwv.example")
+    address = "192.0.2.10"
+    with get_sessionmaker()() as session:
+        audit = {
+            "audit_old": AuditLog(staff_id=staff_id, organisation="UWV", action="case_view", address=address,
+                                  created_at=_ago(days=ANCIENT)),
+            "audit_recent": AuditLog(staff_id=staff_id, organisation="UWV", action="case_view", address=address,
+                                     created_at=_ago(days=100)),
+        }
+        attempts = {
+            "attempt_old": LoginAttempt(email="traces@uwv.example", address=address, created_at=_ago(days=OLD)),
+            "attempt_recent": LoginAttempt(email="traces@uwv.example", address=address, created_at=_ago(days=1)),
+        }
+        sessions = {  # past its lifetime; idle too long (lifetime left); in use
+            "session_expired": StaffSession(token_hash="a" * 64, staff_id=staff_id, csrf_token="x",
+                                            created_at=_ago(hours=9), last_seen_at=_ago(minutes=5),
+                                            expires_at=_ago(hours=1)),
+            "session_idle": StaffSession(token_hash="b" * 64, staff_id=staff_id, csrf_token="x",
+                                         created_at=_ago(hours=3), last_seen_at=_ago(hours=2),
+                                         expires_at=_ago(hours=-5)),
+            "session_live": StaffSession(token_hash="c" * 64, staff_id=staff_id, csrf_token="x",
+                                         created_at=_ago(hours=2), last_seen_at=_ago(minutes=1),
+                                         expires_at=_ago(hours=-6)),
+        }
+        session.add_all([*audit.values(), *attempts.values(), *sessions.values()])
+        session.commit()
+        ids: dict[str, object] = {name: row.id for name, row in {**audit, **attempts}.items()}
+        ids.update({name: row.token_hash for name, row in sessions.items()})
+    return ids
+
+
+def _remaining_traces() -> tuple[set[object], set[object], set[object]]:
+    with get_sessionmaker()() as session:
+        return (set(session.scalars(select(AuditLog.id))), set(session.scalars(select(LoginAttempt.id))),
+                set(session.scalars(select(StaffSession.token_hash))))
+
+
+def test_retention_deletes_old_staff_traces_and_expired_sessions(
+    staff_traces: dict[str, object], stores: StoreFactory
+) -> None:
+    ids = staff_traces
+    with get_sessionmaker()() as session:
+        report = run_retention(session, stores(), POLICY)
+    assert _remaining_traces() == ({ids["audit_recent"]}, {ids["attempt_recent"]}, {ids["session_live"]})
+    assert (report.audit_entries, report.login_attempts, report.staff_sessions) == (1, 1, 2)
+    assert report.conversations == 0
+
+
+def test_staff_traces_follow_their_own_settings(
+    staff_traces: dict[str, object], stores: StoreFactory
+) -> None:
+    ids = staff_traces
+    policy = RetentionPolicy.from_settings(Settings(retention_days_audit_log=50, retention_days_login_attempts=60))
+    assert (policy.audit_log_days, policy.login_attempt_days) == (50, 60)
+    with get_sessionmaker()() as session:
+        report = run_retention(session, stores(), policy)
+    audit, attempts, _ = _remaining_traces()
+    assert audit == set() and attempts == {ids["attempt_old"], ids["attempt_recent"]}
+    assert (report.audit_entries, report.login_attempts) == (2, 0)
+
+
+def test_staff_trace_terms_have_sane_defaults_and_refuse_zero() -> None:
+    defaults = RetentionPolicy.from_settings(Settings())
+    assert (defaults.audit_log_days, defaults.login_attempt_days) == (365, 30)
+    for name in ("retention_days_audit_log", "retention_days_login_attempts"):
+        with pytest.raises(ValidationError, match=name):
+            Settings(**{name: 0})
+
+
+def test_dry_run_counts_staff_traces_and_deletes_nothing(
+    staff_traces: dict[str, object], stores: StoreFactory
+) -> None:
+    before = _remaining_traces()
+    with get_sessionmaker()() as session:
+        dry = run_retention(session, stores(), POLICY, dry_run=True)
+    assert _remaining_traces() == before
+    with get_sessionmaker()() as session:
+        real = run_retention(session, stores(), POLICY)
+    assert (dry.audit_entries, dry.login_attempts, dry.staff_sessions) == (1, 1, 2)
+    assert {**dry.as_dict(), "dry_run": False} == real.as_dict()
+
+
+def test_cli_reports_staff_traces(
+    staff_traces: dict[str, object], tracker_db: TrackerDB, capsys: pytest.CaptureFixture[str]  # noqa: F811
+) -> None:
+    assert cli.main(["retention", "--dry-run"]) == 0
+    dry = capsys.readouterr().out
+    assert "audit-log 365 dagen, inlogpogingen 30 dagen." in dry
+    assert "       1  regels uit het audit-log (zou verwijderen)" in dry
+    assert "       1  mislukte inlogpogingen (zou verwijderen)" in dry
+    assert "       2  verlopen inlogsessies van medewerkers (zou verwijderen)" in dry
+    assert len(_remaining_traces()[2]) == 3
+
+    assert cli.main(["retention", "--run"]) == 0
+    assert "       2  verlopen inlogsessies van medewerkers (verwijderd)" in capsys.readouterr().out
+    assert _remaining_traces()[2] == {staff_traces["session_live"]}
 
 
 # --- once across runners ---------------------------------------------------------------------

@@ -41,7 +41,7 @@ def browser() -> Iterator[object]:
     """One headless chromium for the session; the tests skip only when it is genuinely missing."""
     executable = _chromium_path()
     if executable is None:
-        pytest.skip("chromium is not installed (run scripts/ensure-chromium.sh); browser tests skipped")
+        pytest.skip("chromium is not installed (run scripts/ensure-test-tools.sh); browser tests skipped")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -79,7 +79,7 @@ def page(context):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def axe_script() -> Path:
     if not AXE_JS.exists():
-        pytest.skip("axe-core is not installed (run scripts/ensure-chromium.sh); axe check skipped")
+        pytest.skip("axe-core is not installed (run scripts/ensure-test-tools.sh); axe check skipped")
     return AXE_JS
 
 

@@ -4,25 +4,24 @@ on fresh PostgreSQL databases and the local Redis, started from Procfile.product
 Each process is started on its own (not under honcho, which stops everything when one process
 exits): the failover test kills one Rasa server and the rest must carry on. Two bridge processes
 on two ports, sharing the database and Redis, stand for two uvicorn workers (`--workers 2` puts
-them behind one port, where a test cannot choose the worker).
+them behind one port, where a test cannot choose the worker). The environment and the databases
+come from bench/system.py, which starts the same profile under honcho for `make bench`.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 import signal
 import subprocess
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
 
+from bench.system import Databases, create_databases, free_port, production_overrides
 from bridge.core.config import PROJECT_ROOT
 from scripts.run import PRODUCTION_PROCFILE, process_env
 from tests.conftest import (
@@ -31,7 +30,6 @@ from tests.conftest import (
     _postgres_available,
     _redis_available,
 )
-from tests.e2e.conftest import free_port
 
 STARTUP_TIMEOUT_SECONDS = 600  # two Rasa servers load their model at once on a busy 2-core machine
 
@@ -112,55 +110,27 @@ class ProductionSystem:
 
 
 @pytest.fixture(scope="package")
-def databases() -> Iterator[tuple[str, str]]:
+def databases() -> Iterator[Databases]:
     """Fresh PostgreSQL databases for this run (bridge, Rasa trackers); dropped at the end."""
     if not _postgres_available():
         pytest.skip("PostgreSQL does not answer on 127.0.0.1:5432; production profile tests skipped")
     if not _redis_available():
         pytest.skip("Redis does not answer on 127.0.0.1:6379; production profile tests skipped")
-    names = [f"elkedeur_prod_{uuid.uuid4().hex[:10]}", f"elkedeur_prod_rasa_{uuid.uuid4().hex[:10]}"]
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        for name in names:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    created = create_databases(POSTGRES_ADMIN_URL, prefix="elkedeur_prod")
     try:
-        yield (
-            f"postgresql+psycopg://postgres@127.0.0.1:5432/{names[0]}",
-            f"postgresql://postgres@127.0.0.1:5432/{names[1]}",
-        )
+        yield created
     finally:
-        with admin.connect() as connection:
-            for name in names:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        created.drop()
 
 
 @pytest.fixture(scope="package")
-def production(databases: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProductionSystem]:
+def production(databases: Databases, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProductionSystem]:
     """The environment of the production profile as `make run-prod` builds it, on free ports."""
-    bridge_db, rasa_db = databases
-    bridge_port = free_port()
-    env = process_env(
-        {
-            "ELKEDEUR_PROFILE": "productie",
-            "ENVIRONMENT": "productie",
-            # Real secrets, as productie demands (placeholders are refused).
-            "RASA_TOKEN": secrets.token_urlsafe(24),
-            "BRIDGE_SERVICE_TOKEN": secrets.token_urlsafe(24),
-            "STAFF_TOKEN": secrets.token_urlsafe(24),
-            "DATABASE_URL": bridge_db,
-            "RASA_TRACKER_STORE_URL": rasa_db,
-            "REDIS_URL": REDIS_URL,
-            "RASA_LOCK_KEY_PREFIX": f"elkedeurtest{uuid.uuid4().hex[:8]}",
-            "RASA_PORTS": f"{free_port()},{free_port()}",
-            "ACTIONS_PORTS": f"{free_port()},{free_port()}",
-            "BRIDGE_PORT": str(bridge_port),
-            "BRIDGE_URL": f"http://127.0.0.1:{bridge_port}",
-            "BRIDGE_WORKERS": "1",
-            # Shared counters are tested with a limit the other tests stay under.
-            "RATE_LIMIT_PER_CONVERSATION": "6/minute",
-        }
+    overrides = production_overrides(
+        databases, rasa_instances=2, bridge_workers=1, redis_url=REDIS_URL, lock_key_prefix="elkedeurtest"
     )
+    # Shared counters are tested with a limit the other tests stay under.
+    env = process_env({**overrides, "RATE_LIMIT_PER_CONVERSATION": "6/minute"})
     env["SECOND_BRIDGE_PORT"] = str(free_port())
     system = ProductionSystem(env, tmp_path_factory.mktemp("productie"))
     try:

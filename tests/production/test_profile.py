@@ -13,6 +13,7 @@ SECRETS = {
     "RASA_TOKEN": "r-4f0c8a1e9b7d6c5a",
     "BRIDGE_SERVICE_TOKEN": "s-9a8b7c6d5e4f3a2b",
     "STAFF_TOKEN": "t-1b2c3d4e5f6a7b8c",
+    "ACTION_SERVER_TOKEN": "a-6e5d4c3b2a1f0e9d",
 }
 PRODUCTION = {
     "ELKEDEUR_PROFILE": "productie",
@@ -73,6 +74,7 @@ def test_the_default_profile_is_unchanged() -> None:
         ({"REDIS_URL": ""}, "REDIS_URL"),
         ({"STAFF_TOKEN": "changethis"}, "STAFF_TOKEN"),
         ({"RASA_TOKEN": ""}, "RASA_TOKEN"),
+        ({"ACTION_SERVER_TOKEN": "changethis"}, "ACTION_SERVER_TOKEN"),
         ({"ACTIONS_PORTS": "5055,5056"}, "action server"),
     ],
 )

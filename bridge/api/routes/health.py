@@ -18,7 +18,10 @@ def _answers(url: str) -> bool:
         return False
 
 
-@router.get("/health")
+@router.get(
+    "/health",
+    responses={503: {"model": dict[str, str], "description": "Something does not answer; the body says what."}},
+)
 def health(response: Response, session: SessionDep, rasa: RasaDep, settings: SettingsDep) -> dict[str, str]:
     """`ok` when the database, Rasa and the action server all answer; 503 otherwise."""
     try:

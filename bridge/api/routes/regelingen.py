@@ -12,6 +12,7 @@ from bridge.knowledge.loader import KnowledgeBase
 from bridge.knowledge.models import Behoefte, Regeling, Rol, Sector, Uitkering
 from bridge.knowledge.regios import resolve_gemeente
 from bridge.knowledge.search import Intake, Treffer, find_regelingen, fondsen_voor
+from bridge.schemas.errors import errors
 from bridge.schemas.knowledge import (
     FondsPublic,
     OpvolgerPublic,
@@ -95,7 +96,7 @@ def read_regelingen(
     )
 
 
-@router.get("/{slug}", response_model=RegelingPublic)
+@router.get("/{slug}", response_model=RegelingPublic, responses=errors(404))
 def read_regeling(slug: str, kb: KnowledgeDep, today: TodayDep) -> RegelingPublic:
     """One regeling in full, with its status on today's date."""
     regeling = kb.regelingen.get(slug)

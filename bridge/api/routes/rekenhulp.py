@@ -13,12 +13,13 @@ from bridge.knowledge.rekenhulp import (
     WERKGEVERSLASTEN,
     bereken_loonkostensubsidie,
 )
+from bridge.schemas.errors import BODY, errors
 from bridge.schemas.knowledge import RekenhulpPublic, RekenhulpRequest
 
 router = APIRouter(prefix="/api/rekenhulp", tags=["rekenhulp"])
 
 
-@router.post("/loonkostensubsidie", response_model=RekenhulpPublic)
+@router.post("/loonkostensubsidie", response_model=RekenhulpPublic, responses=errors(*BODY))
 def calculate_loonkostensubsidie(body: RekenhulpRequest, today: TodayDep) -> RekenhulpPublic:
     """WML minus loonwaarde (max 70 % of WML) plus werkgeverslasten, per month, pro rata for the hours."""
     u = bereken_loonkostensubsidie(

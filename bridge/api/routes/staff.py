@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from anyio import to_thread
-from fastapi import APIRouter, Depends, HTTPException, Request, Response, WebSocket, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response, WebSocket, status
 from sqlalchemy import delete, func, select
 
 from bridge.api.deps import RasaDep, SessionDep, SettingsDep
@@ -25,6 +25,9 @@ from bridge.api.staff_auth import (
 )
 from bridge.core.db import get_sessionmaker
 from bridge.models import AuditLog, HandoffCase, Organisation, ReplyTemplate, StaffAccount, StaffRole
+from bridge.schemas.callback import CallbackForStaff
+from bridge.schemas.errors import BODY, ErrorOut, ValidationErrorOut, errors
+from bridge.schemas.ids import is_id
 from bridge.schemas.staff import (
     AccountCreate,
     AuditEntry,
@@ -42,7 +45,7 @@ from bridge.schemas.staff import (
     TemplatePublic,
     TransferIn,
 )
-from bridge.services import cases, events
+from bridge.services import callbacks, cases, events
 from bridge.services.staff import (
     LoginThrottled,
     WeakPassword,
@@ -53,11 +56,14 @@ from bridge.services.staff import (
     start_session,
 )
 
-router = APIRouter(prefix="/api/staff", tags=["staff"])
+# Every route but login needs a session (401); POST/DELETE also its CSRF token (403).
+router = APIRouter(prefix="/api/staff", tags=["staff"], responses=errors(401))
 
 THROTTLED = "Te veel mislukte pogingen. Wacht een kwartier en probeer het dan opnieuw."
 BAD_LOGIN = "E-mailadres of wachtwoord klopt niet."
 CASE_NOT_FOUND = "Deze zaak bestaat niet of hoort niet bij uw organisatie."
+# Template ids are 32-bit integers in the database; a larger number is a 422, not a database error.
+TemplateId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def staff_public(staff: StaffAccount) -> StaffPublic:
@@ -93,6 +99,8 @@ def case_summary(case: HandoffCase, staff: StaffAccount) -> CaseSummary:
 
 def _case_or_404(session: SessionDep, staff: StaffAccount, case_id: str) -> HandoffCase:
     try:
+        if not is_id(case_id):
+            raise cases.CaseNotFound
         return cases.get_case_for(session, staff, case_id)
     except cases.CaseNotFound:
         raise HTTPException(status.HTTP_404_NOT_FOUND, CASE_NOT_FOUND) from None
@@ -102,7 +110,7 @@ def _conflict(error: cases.CaseConflict) -> HTTPException:
     return HTTPException(status.HTTP_409_CONFLICT, error.message)
 
 
-@router.post("/login", response_model=LoginOut)
+@router.post("/login", response_model=LoginOut, responses=errors(*BODY, 429))
 def login(body: LoginIn, request: Request, response: Response, session: SessionDep, settings: SettingsDep) -> LoginOut:
     """Log in; sets the HttpOnly session cookie and returns the CSRF token for later requests."""
     try:
@@ -118,7 +126,7 @@ def login(body: LoginIn, request: Request, response: Response, session: SessionD
     return LoginOut(staff=staff_public(account), csrf_token=new_session.csrf_token)
 
 
-@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=errors(403))
 def logout(request: Request, response: Response, session: SessionDep, staff: CurrentStaff) -> None:
     """End the session."""
     audit(session, staff, "logout", address=client_address(request))
@@ -152,12 +160,13 @@ def read_organisations(session: SessionDep, staff: CurrentStaff) -> list[Organis
     return [OrganisationPublic(name=n, waiting=waiting.get(n, 0)) for n in names]
 
 
-@router.get("/cases/{case_id}", response_model=CaseDetail)
+@router.get("/cases/{case_id}", response_model=CaseDetail, responses=errors(404))
 def read_case(case_id: str, request: Request, session: SessionDep, staff: CurrentStaff) -> CaseDetail:
     """Intake and full transcript of one case; every read is written to the audit log."""
     case = _case_or_404(session, staff, case_id)
+    callback = callbacks.for_case(session, case)
     audit(session, staff, "case_view", case_id=case.id, conversation_id=case.conversation_id,
-          address=client_address(request))
+          address=client_address(request), detail=callbacks.audit_detail(callback))
     session.commit()
     return CaseDetail(
         **case_summary(case, staff).model_dump(),
@@ -165,10 +174,11 @@ def read_case(case_id: str, request: Request, session: SessionDep, staff: Curren
         outcome_note=case.outcome_note,
         closed_at=case.closed_at,
         messages=[StaffMessage.model_validate(m) for m in cases.transcript(session, case)],
+        terugbelverzoek=CallbackForStaff.of(callback) if callback else None,
     )
 
 
-@router.post("/cases/{case_id}/claim", response_model=CaseSummary)
+@router.post("/cases/{case_id}/claim", response_model=CaseSummary, responses=errors(403, 404, 409))
 def claim_case(case_id: str, request: Request, session: SessionDep, staff: CurrentStaff) -> CaseSummary:
     """Take the case; the person sees that a medewerker has joined."""
     case = _case_or_404(session, staff, case_id)
@@ -179,7 +189,10 @@ def claim_case(case_id: str, request: Request, session: SessionDep, staff: Curre
     return case_summary(case, staff)
 
 
-@router.post("/cases/{case_id}/messages", response_model=StaffMessage, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/cases/{case_id}/messages", response_model=StaffMessage, status_code=status.HTTP_201_CREATED,
+    responses=errors(*BODY, 403, 404, 409),
+)
 def reply_case(case_id: str, body: ReplyIn, request: Request, session: SessionDep, staff: CurrentStaff) -> StaffMessage:
     """Send a message to the person, live (claims the case when nobody has)."""
     case = _case_or_404(session, staff, case_id)
@@ -190,13 +203,13 @@ def reply_case(case_id: str, body: ReplyIn, request: Request, session: SessionDe
     return StaffMessage.model_validate(message)
 
 
-@router.post("/cases/{case_id}/typing", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/cases/{case_id}/typing", status_code=status.HTTP_204_NO_CONTENT, responses=errors(403, 404))
 def typing_case(case_id: str, session: SessionDep, staff: CurrentStaff) -> None:
     """Show the person a typing indicator."""
     cases.typing(staff, _case_or_404(session, staff, case_id))
 
 
-@router.post("/cases/{case_id}/transfer", response_model=CaseSummary)
+@router.post("/cases/{case_id}/transfer", response_model=CaseSummary, responses=errors(*BODY, 403, 404, 409))
 def transfer_case(case_id: str, body: TransferIn, request: Request, session: SessionDep, staff: CurrentStaff) -> CaseSummary:
     """Hand the case to another organisation with a note; the intake goes along."""
     case = _case_or_404(session, staff, case_id)
@@ -207,7 +220,7 @@ def transfer_case(case_id: str, body: TransferIn, request: Request, session: Ses
     return case_summary(case, staff)
 
 
-@router.post("/cases/{case_id}/handback", response_model=CaseSummary)
+@router.post("/cases/{case_id}/handback", response_model=CaseSummary, responses=errors(403, 404, 409))
 def handback_case(case_id: str, request: Request, session: SessionDep, staff: CurrentStaff, rasa: RasaDep) -> CaseSummary:
     """Give the conversation back to the bot, slots intact."""
     case = _case_or_404(session, staff, case_id)
@@ -218,7 +231,7 @@ def handback_case(case_id: str, request: Request, session: SessionDep, staff: Cu
     return case_summary(case, staff)
 
 
-@router.post("/cases/{case_id}/close", response_model=CaseSummary)
+@router.post("/cases/{case_id}/close", response_model=CaseSummary, responses=errors(*BODY, 403, 404, 409))
 def close_case(case_id: str, body: CloseIn, request: Request, session: SessionDep, staff: CurrentStaff) -> CaseSummary:
     """Close the case with an outcome."""
     case = _case_or_404(session, staff, case_id)
@@ -238,7 +251,9 @@ def read_templates(session: SessionDep, staff: CurrentStaff) -> list[TemplatePub
     return [TemplatePublic.model_validate(t) for t in rows]
 
 
-@router.post("/templates", response_model=TemplatePublic, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/templates", response_model=TemplatePublic, status_code=status.HTTP_201_CREATED, responses=errors(*BODY, 403)
+)
 def create_template(body: TemplateIn, session: SessionDep, staff: CurrentStaff) -> TemplatePublic:
     """Save a reply for my organisation."""
     template = ReplyTemplate(organisation_id=staff.organisation_id, title=body.title.strip(), body=body.body.strip())
@@ -247,8 +262,8 @@ def create_template(body: TemplateIn, session: SessionDep, staff: CurrentStaff) 
     return TemplatePublic.model_validate(template)
 
 
-@router.delete("/templates/{template_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_template(template_id: int, session: SessionDep, staff: CurrentStaff) -> None:
+@router.delete("/templates/{template_id}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(403, 404))
+def delete_template(template_id: TemplateId, session: SessionDep, staff: CurrentStaff) -> None:
     """Remove a saved reply of my organisation."""
     result = session.execute(
         delete(ReplyTemplate).where(ReplyTemplate.id == template_id, ReplyTemplate.organisation_id == staff.organisation_id)
@@ -258,7 +273,13 @@ def delete_template(template_id: int, session: SessionDep, staff: CurrentStaff) 
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Dit sjabloon bestaat niet.")
 
 
-@router.post("/accounts", response_model=StaffPublic, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/accounts", response_model=StaffPublic, status_code=status.HTTP_201_CREATED,
+    responses={
+        **errors(*BODY, 403),
+        422: {"model": ValidationErrorOut | ErrorOut, "description": "Invalid body, weak password or e-mail taken."},
+    },
+)
 def create_account(
     body: AccountCreate,
     request: Request,
@@ -279,7 +300,7 @@ def create_account(
     return staff_public(account)
 
 
-@router.get("/audit", response_model=list[AuditEntry])
+@router.get("/audit", response_model=list[AuditEntry], responses=errors(403))
 def read_audit(
     session: SessionDep,
     staff: Annotated[StaffAccount, Depends(require_role(StaffRole.COORDINATOR, StaffRole.BEHEERDER))],
@@ -294,6 +315,8 @@ def read_audit(
         .limit(max(1, min(limit, 1000)))
     )
     if case_id:
+        if not is_id(case_id):
+            return []  # no case has such an id
         query = query.where(AuditLog.case_id == case_id)
     return [AuditEntry.model_validate(e) for e in session.scalars(query)]
 

@@ -61,6 +61,18 @@
         showState("Deze zaak is gewijzigd door een collega. De pagina wordt bijgewerkt.");
         window.setTimeout(function () { window.location.reload(); }, 1500);
       }
+      if (page === "case" && event.case_id === caseId && event.change === "terugbelverzoek") {
+        // No automatic reload: it would throw away a reply that is being typed.
+        showState("De persoon heeft een terugbelverzoek gedaan of gewijzigd. Vernieuw de pagina om het te zien.");
+      }
+      if (page === "case" && event.case_id === caseId && event.change === "terugbelverzoek_ingetrokken") {
+        // Consent withdrawn: the number leaves the screen at once.
+        ["terugbelverzoek", "terugbelverzoek-verwijzing"].forEach(function (id) {
+          var element = document.getElementById(id);
+          if (element) { element.parentNode.removeChild(element); }
+        });
+        showState("De persoon heeft het terugbelverzoek ingetrokken. Het telefoonnummer is verwijderd.");
+      }
     } else if (event.type === "status") {
       lastStaffName = event.staff_name || lastStaffName;
     } else if (event.type === "message") {

@@ -134,6 +134,18 @@
     return node;
   }
 
+  // Shown next to the consent checkbox; the bridge records which text (CONSENT_VERSION in
+  // bridge/schemas/callback.py) was agreed to, so change both together.
+  const CONSENT_TEXT = "Ik geef toestemming dat een medewerker mij belt over deze vraag. Mijn nummer wordt alleen bij deze aanvraag bewaard en verwijderd als de vraag is afgehandeld.";
+  const DAGDELEN = [["geen voorkeur", "Geen voorkeur"], ["ochtend", "'s Ochtends"], ["middag", "'s Middags"]];
+
+  /** The Dutch message of an error answer: a string detail, or the first validation message. */
+  function errorText(error) {
+    const detail = error && error.body && error.body.detail;
+    if (Array.isArray(detail) && detail[0] && typeof detail[0].msg === "string") return detail[0].msg;
+    return error && error.message ? error.message : "Er ging iets mis. Probeert u het nog eens.";
+  }
+
   const STATUS_TEXT = {
     wacht_op_medewerker: (s) => "U wacht op een medewerker" + (s.queue ? " van " + s.queue : "") + ". U kunt hier alvast schrijven.",
     medewerker: (s) => "U chat nu met " + (s.staff_name ? "medewerker " + s.staff_name : "een medewerker") + (s.queue ? " van " + s.queue : "") + ".",
@@ -157,6 +169,7 @@
       this.typingTimer = null;
       this.busy = 0;
       this.started = false;
+      this.callbackChecked = false; // asked the bridge whether a callback request is kept
       this.build();
     }
 
@@ -224,6 +237,8 @@
       this.statusBar.setAttribute("role", "status");
       this.statusBar.hidden = true;
 
+      this.buildCallback();
+
       this.log = el("div", "ed-log");
       this.log.setAttribute("role", "log");
       this.log.setAttribute("aria-live", "polite");
@@ -271,7 +286,7 @@
         this.send({ text }, text);
       });
 
-      panel.append(header, this.confirmBox, this.statusBar, this.log, this.typing, this.errorBox, this.form);
+      panel.append(header, this.confirmBox, this.statusBar, this.callbackBox, this.log, this.typing, this.errorBox, this.form);
       root.appendChild(panel);
       (host || document.body).appendChild(root);
 
@@ -287,6 +302,167 @@
         this.start();
       }
       window.addEventListener("online", () => this.reconnectNow());
+    }
+
+    /**
+     * "Liever teruggebeld worden?": while a medewerker has (or is about to get) the conversation, the
+     * person may leave a phone number on purpose, with consent. It goes to its own endpoint, never
+     * into the chat text (which the bridge masks anyway).
+     */
+    buildCallback() {
+      const box = el("div", "ed-callback");
+      box.hidden = true;
+      this.callbackBox = box;
+
+      this.callbackToggle = el("button", "ed-callback-toggle", "Liever teruggebeld worden?");
+      this.callbackToggle.type = "button";
+      this.callbackToggle.setAttribute("aria-expanded", "false");
+      this.callbackToggle.setAttribute("aria-controls", "ed-callback-form");
+      this.callbackToggle.addEventListener("click", () => this.showCallbackForm(this.callbackForm.hidden));
+
+      const form = el("form", "ed-callback-form");
+      form.id = "ed-callback-form";
+      form.hidden = true;
+      form.setAttribute("aria-labelledby", "ed-callback-title");
+      this.callbackForm = form;
+      const title = el("h3", "ed-callback-title", "Teruggebeld worden");
+      title.id = "ed-callback-title";
+      this.callbackIntro = el("p", "ed-callback-intro");
+
+      const telLabel = el("label", null, "Uw telefoonnummer");
+      telLabel.htmlFor = "ed-callback-tel";
+      this.callbackTel = el("input");
+      Object.assign(this.callbackTel, { id: "ed-callback-tel", type: "tel", name: "telefoonnummer", autocomplete: "tel",
+                                        inputMode: "tel", maxLength: 40, required: true });
+      this.callbackTel.setAttribute("aria-describedby", "ed-callback-tel-hint");
+      const telHint = el("span", "ed-hint", "Bijvoorbeeld 06\u00a012345678 of 010\u00a01234567");
+      telHint.id = "ed-callback-tel-hint";
+
+      const dagdeelLabel = el("label", null, "Wanneer kunnen wij u het best bellen?");
+      dagdeelLabel.htmlFor = "ed-callback-dagdeel";
+      this.callbackDagdeel = el("select");
+      this.callbackDagdeel.id = "ed-callback-dagdeel";
+      this.callbackDagdeel.name = "dagdeel";
+      DAGDELEN.forEach(([value, text]) => {
+        const option = el("option", null, text);
+        option.value = value;
+        this.callbackDagdeel.appendChild(option);
+      });
+
+      const consentLabel = el("label", "ed-consent");
+      this.callbackConsent = el("input");
+      Object.assign(this.callbackConsent, { id: "ed-callback-consent", type: "checkbox", name: "toestemming", required: true });
+      consentLabel.append(this.callbackConsent, el("span", null, CONSENT_TEXT));
+
+      this.callbackError = el("p", "ed-error");
+      this.callbackError.setAttribute("role", "alert");
+      this.callbackError.hidden = true;
+
+      const actions = el("div", "ed-callback-actions");
+      this.callbackSubmit = el("button", "ed-send", "Bel mij terug");
+      this.callbackSubmit.type = "submit";
+      const cancel = el("button", "ed-callback-secondary", "Annuleren");
+      cancel.type = "button";
+      cancel.addEventListener("click", () => this.showCallbackForm(false));
+      actions.append(this.callbackSubmit, cancel);
+
+      form.append(title, this.callbackIntro, telLabel, this.callbackTel, telHint, dagdeelLabel, this.callbackDagdeel,
+                  consentLabel, this.callbackError, actions);
+      form.addEventListener("submit", (event) => { event.preventDefault(); this.submitCallback(); });
+
+      // A live region that exists before its text changes, so screen readers announce the result.
+      this.callbackResult = el("p", "ed-callback-result");
+      this.callbackResult.setAttribute("role", "status");
+      this.callbackResult.setAttribute("aria-live", "polite");
+      this.callbackResult.tabIndex = -1;
+      this.callbackWithdraw = el("button", "ed-callback-secondary", "Terugbelverzoek intrekken");
+      this.callbackWithdraw.type = "button";
+      this.callbackWithdraw.hidden = true;
+      this.callbackWithdraw.addEventListener("click", () => this.withdrawCallback());
+
+      box.append(this.callbackToggle, form, this.callbackResult, this.callbackWithdraw);
+    }
+
+    callbackPath() { return "/api/conversations/" + encodeURIComponent(this.id) + "/terugbelverzoek"; }
+
+    /** Show the callback option only while the conversation is with (or waiting for) a medewerker. */
+    updateCallback() {
+      const handedOver = this.status === "wacht_op_medewerker" || this.status === "medewerker";
+      this.callbackBox.hidden = !handedOver;
+      if (!handedOver) { this.resetCallback(); return; }
+      this.callbackIntro.textContent = "Laat uw telefoonnummer achter. Een medewerker" + (this.queue ? " van " + this.queue : "") +
+        " belt u dan terug. Zet de organisatie uw vraag door naar een andere organisatie? Dan belt een medewerker van die organisatie u.";
+      if (!this.callbackChecked && this.id) {
+        this.callbackChecked = true;
+        // After a reload: is a request already kept? (404: not yet.)
+        this.request(this.callbackPath()).then((kept) => this.showKept(kept, false), () => {});
+      }
+    }
+
+    /** The case was closed or handed back (the bridge deleted the number), or the chat was erased. */
+    resetCallback() {
+      this.callbackChecked = false;
+      this.callbackForm.hidden = true;
+      this.callbackForm.reset();
+      this.callbackToggle.hidden = false;
+      this.callbackToggle.setAttribute("aria-expanded", "false");
+      this.callbackResult.textContent = "";
+      this.callbackWithdraw.hidden = true;
+      this.callbackError.hidden = true;
+    }
+
+    showCallbackForm(open) {
+      this.callbackForm.hidden = !open;
+      this.callbackToggle.setAttribute("aria-expanded", String(open));
+      this.callbackError.hidden = true;
+      if (open) this.callbackTel.focus(); else this.callbackToggle.focus();
+    }
+
+    async submitCallback() {
+      this.callbackError.hidden = true;
+      this.callbackSubmit.disabled = true;
+      try {
+        const kept = await this.request(this.callbackPath(), {
+          method: "POST",
+          body: JSON.stringify({
+            telefoonnummer: this.callbackTel.value.trim(),
+            dagdeel: this.callbackDagdeel.value,
+            toestemming: this.callbackConsent.checked === true,
+          }),
+        });
+        this.callbackForm.reset(); // the number stays nowhere in the page
+        this.showKept(kept, true);
+      } catch (error) {
+        this.callbackError.textContent = errorText(error);
+        this.callbackError.hidden = false;
+        this.callbackTel.focus();
+      } finally {
+        this.callbackSubmit.disabled = false;
+      }
+    }
+
+    /** What the bridge kept, with the number partly masked ("06 ** ** ** 78"). */
+    showKept(kept, moveFocus) {
+      this.callbackForm.hidden = true;
+      this.callbackToggle.hidden = true;
+      this.callbackToggle.setAttribute("aria-expanded", "false");
+      const when = kept.dagdeel && kept.dagdeel !== "geen voorkeur" ? " Uw voorkeur: " + kept.dagdeel + "." : "";
+      this.callbackResult.textContent = "Een medewerker belt u terug op " + kept.telefoonnummer + "." + when;
+      this.callbackWithdraw.hidden = false;
+      if (moveFocus) this.callbackResult.focus();
+    }
+
+    async withdrawCallback() {
+      try {
+        await this.request(this.callbackPath(), { method: "DELETE" });
+      } catch (error) {
+        this.callbackResult.textContent = errorText(error);
+        return;
+      }
+      this.callbackWithdraw.hidden = true;
+      this.callbackToggle.hidden = false;
+      this.callbackResult.textContent = "Uw terugbelverzoek is ingetrokken. Uw telefoonnummer is verwijderd.";
+      this.callbackToggle.focus();
     }
 
     setOpen(open, moveFocus = true) {
@@ -395,6 +571,7 @@
       this.statusBar.hidden = !text;
       this.statusBar.dataset.status = s.status;
       // The bridge stores "medewerker X is erbij" as a system message; the bar keeps it visible.
+      this.updateCallback();
     }
 
     // ---------- HTTP ----------
@@ -404,7 +581,7 @@
       const body = await response.json().catch(() => ({}));
       if (!response.ok) {
         const detail = typeof body.detail === "string" ? body.detail : "Er ging iets mis. Probeert u het nog eens.";
-        const error = new Error(detail); error.status = response.status; throw error;
+        const error = new Error(detail); error.status = response.status; error.body = body; throw error;
       }
       return body;
     }
@@ -566,6 +743,8 @@
       this.started = false;
       this.log.textContent = "";
       this.statusBar.hidden = true;
+      this.callbackBox.hidden = true;
+      this.resetCallback();
       this.setTyping(null);
     }
 

@@ -34,7 +34,11 @@ async def _with_server(
         settings = Settings(
             bridge_url=f"http://127.0.0.1:{port}", bridge_service_token="geheim", bridge_timeout_seconds=timeout
         )
-        return await test(BridgeClient(settings))
+        client = BridgeClient(settings)
+        try:
+            return await test(client)
+        finally:
+            await client.close()
     finally:
         await runner.cleanup()
 
@@ -107,8 +111,30 @@ def test_slow_bridge_times_out():
 
 def test_nobody_listening_is_unavailable():
     client = BridgeClient(Settings(bridge_url=f"http://127.0.0.1:{_free_port()}", bridge_timeout_seconds=1))
+
+    async def ask_and_close() -> None:
+        try:
+            await client.find_arrangeur({})
+        finally:
+            await client.close()
+
     with pytest.raises(BridgeUnavailable):
-        asyncio.run(client.find_arrangeur({}))
+        asyncio.run(ask_and_close())
+
+
+def test_calls_reuse_one_connection():
+    peers: List[Any] = []
+
+    async def handler(request: web.Request) -> web.Response:
+        peers.append(request.transport.get_extra_info("peername"))
+        return web.json_response({"slug": "x"})
+
+    async def three_calls(client: BridgeClient) -> None:
+        for _ in range(3):
+            await client.get_regeling("x")
+
+    asyncio.run(_with_server([web.get("/api/regelingen/{slug}", handler)], three_calls))
+    assert len(peers) == 3 and len(set(peers)) == 1  # one TCP connection for all three
 
 
 def test_settings_from_environment(monkeypatch):

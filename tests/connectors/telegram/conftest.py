@@ -10,8 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, select
 
 from bridge.core.config import PROJECT_ROOT
+from connectors.telegram.store import chats
 from tests.connectors.telegram.fake_bot_api import TOKEN, FakeBotApi
 from tests.e2e.conftest import RunningSystem, system  # noqa: F401  (session fixture reused here)
 
@@ -52,6 +54,21 @@ class ConnectorProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+
+def state_url(env: dict[str, str]) -> str:
+    """The connector's state database, as its settings choose it."""
+    return env.get("TELEGRAM_STATE_URL") or f"sqlite:///{env['TELEGRAM_STATE_DB']}"
+
+
+def linked_conversations(url: str, chat_id: int) -> list[str]:
+    """The bridge conversations the connector's store maps this chat to (at most one)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return [str(row[0]) for row in connection.execute(select(chats.c.conversation_id).where(chats.c.chat_id == chat_id))]
+    finally:
+        engine.dispose()
 
 
 def connector_env(system: RunningSystem, fake_api: FakeBotApi, state_dir: Path, **extra: str) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 It implements what the connector uses (getMe, getUpdates, sendMessage, editMessageReplyMarkup,
 answerCallbackQuery, setWebhook, deleteWebhook), records every call, and can inject updates,
-429 answers and redeliveries (Telegram resends updates a crashed client never confirmed).
+429 answers, failures (502) and redeliveries (Telegram resends updates a crashed client never confirmed).
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ class FakeBotApi:
         self.next_update_id = 500
         self.next_message_id = 1
         self.rate_limit_next: list[int] = []  # retry_after seconds for the next sendMessage calls
+        self.fail_next: list[int] = []  # HTTP status for the next sendMessage calls (502: down, 403: blocked)
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}/bot"
         self._server: uvicorn.Server | None = None
@@ -192,6 +193,9 @@ class FakeBotApi:
 
     async def _api_sendMessage(self, params: dict[str, Any]) -> Any:
         with self.lock:
+            if self.fail_next:
+                status = self.fail_next.pop(0)
+                return JSONResponse({"ok": False, "error_code": status, "description": f"Error {status}"}, status_code=status)
             if self.rate_limit_next:
                 retry_after = self.rate_limit_next.pop(0)
                 return JSONResponse(

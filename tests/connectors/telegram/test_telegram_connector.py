@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import sqlite3
 import signal
 import time
 from pathlib import Path
@@ -13,7 +12,7 @@ import httpx
 import pytest
 
 from tests.connectors.staff import Medewerker, open_case
-from tests.connectors.telegram.conftest import ConnectorProcess, connector_env
+from tests.connectors.telegram.conftest import ConnectorProcess, connector_env, linked_conversations, state_url
 from tests.connectors.telegram.fake_bot_api import FakeBotApi
 from tests.e2e.conftest import RunningSystem
 
@@ -52,13 +51,8 @@ def settle(fake: FakeBotApi, chat_id: int, quiet: float = 1.5, timeout: float = 
 
 def chat_conversation(connector: ConnectorProcess, chat_id: int) -> str:
     """The bridge conversation the connector's store maps this chat to."""
-    db = sqlite3.connect(connector.env["TELEGRAM_STATE_DB"])
-    try:
-        rows = db.execute("SELECT conversation_id FROM chats WHERE chat_id = ?", (chat_id,)).fetchall()
-    finally:
-        db.close()
-    [(conversation,)] = rows
-    return str(conversation)
+    [conversation] = linked_conversations(state_url(connector.env), chat_id)
+    return conversation
 
 
 def conversation_of(system: RunningSystem, connector: ConnectorProcess, chat_id: int) -> dict[str, Any]:

@@ -1,0 +1,153 @@
+"""The effect of each tuning step, measured the same way: `make bench-tuning` (issue 9).
+
+Each variant starts the whole system (Rasa, action server, bridge on SQLite) with one setting changed,
+then runs closed-loop clients without think time on the Rasa-direct and the bridge path. Besides
+throughput and latency it reads the CPU seconds each process used per message: on a shared 2-core
+machine throughput moves with the neighbours' load, CPU time per message much less.
+
+    PYTHONPATH=. .venvs/app/bin/python -m bench.tuning [--clients 6] [--seconds 30] [--variants a,b]
+
+Writes bench/results/<date>-tuning.{json,md}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+
+from bench.load import ConversationPool, Endpoints, closed_loop, create_conversations, job_factory
+from bench.run import BENCH_ENV, RESULTS_DIR, _git_commit, current_model
+from bench.scenarios import load_scenarios, scenario_stream
+from bench.stats import StepResult
+from bench.system import System, start_system, wait_ready
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    what: str
+    env: dict[str, str]
+
+
+# Cumulative: each step keeps the ones before it (bot/rasa_server.py explains the fixes).
+VARIANTS = [
+    Variant("rasa-3.6", "Rasa 3.6 as shipped", {"RASA_SERVER_FIXES": ""}),
+    Variant("validator", "+ action answers checked by a validator built once", {"RASA_SERVER_FIXES": "validator"}),
+    Variant("sqlite-wal", "+ SQLite tracker store in WAL mode", {"RASA_SERVER_FIXES": "validator,sqlite-wal"}),
+    Variant("kept-sessions", "+ kept connections to the action server",
+            {"RASA_SERVER_FIXES": "validator,sqlite-wal,kept-sessions"}),
+]
+
+
+def cpu_seconds(system: System) -> dict[str, float]:
+    """CPU time (user + system) used so far by each process, its children included."""
+    used = {}
+    for name, top in system.processes().items():
+        total = 0.0
+        try:
+            for proc in [top, *top.children(recursive=True)]:
+                times = proc.cpu_times()
+                total += times.user + times.system
+        except psutil.Error:
+            continue
+        used[name] = total
+    return used
+
+
+async def measure(system: System, path: str, clients: int, seconds: float, seed: int) -> dict[str, Any]:
+    """One closed-loop run on `path`, with CPU ms per message for each process."""
+    endpoints = Endpoints(system.rasa_url, system.env["RASA_TOKEN"], system.bridge_url)
+    async with httpx.AsyncClient(timeout=30.0) as client:
+        ids = await create_conversations(client, system.bridge_url, clients * 40)
+        pool = ConversationPool(scenario_stream(load_scenarios(), seed=seed), ids, system.bridge_url)
+        result = StepResult(path, "closed", None, 0.0, clients=clients)
+        before = cpu_seconds(system)
+        await closed_loop(client, job_factory(path, endpoints, pool, None), result, clients, seconds)
+        after = cpu_seconds(system)
+    summary = result.summary()
+    answered = max(len(result.latencies_s), 1)
+    summary["cpu_ms_per_msg"] = {
+        name: round((after[name] - before.get(name, 0.0)) / answered * 1000, 1) for name in after
+    }
+    return summary
+
+
+def run_variant(variant: Variant, args: argparse.Namespace, model: Path) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="tuning-") as workdir:
+        system = start_system(Path(workdir), model=model, extra_env={**BENCH_ENV, **variant.env})
+        try:
+            ready = wait_ready(system)
+            asyncio.run(measure(system, "direct", 2, 10, seed=1))  # warm-up: first calls build TF functions
+            runs = {path: asyncio.run(measure(system, path, args.clients, args.seconds, seed=2))
+                    for path in ("direct", "bridge")}
+        finally:
+            system.stop()
+    return {"variant": variant.name, "what": variant.what, "env": variant.env, "cold_start_s": ready, **runs}
+
+
+def markdown(result: dict[str, Any]) -> str:
+    meta = result["meta"]
+    lines = [
+        f"# Tuning {meta['started']}",
+        "",
+        f"Commit `{meta['commit']}`, {meta['clients']} closed-loop clients for {meta['seconds']} s per path, "
+        f"load average at start {meta['loadavg_at_start']}. CPU = process CPU time per answered message.",
+        "",
+        "| variant | path | msg/s | p50 ms | p95 ms | Rasa CPU ms/msg | actions CPU ms/msg | bridge CPU ms/msg | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in result["variants"]:
+        for path in ("direct", "bridge"):
+            run = row[path]
+            cpu = run["cpu_ms_per_msg"]
+            lines.append(
+                f"| {row['what']} | {path} | {run['achieved_rate']} | {run['p50_ms']} | {run['p95_ms']} | "
+                f"{cpu.get('rasa', '')} | {cpu.get('actions', '')} | {cpu.get('bridge', '')} | {run['errors']} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> Path:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=6)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--variants", default=",".join(v.name for v in VARIANTS))
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR)
+    args = parser.parse_args(argv)
+    chosen = [v for v in VARIANTS if v.name in args.variants.split(",")]
+    if not chosen:
+        parser.error(f"no known variant in {args.variants!r}; known: {', '.join(v.name for v in VARIANTS)}")
+    started = datetime.now()
+    result: dict[str, Any] = {"meta": {
+        "started": started.strftime("%Y-%m-%d %H:%M"), "commit": _git_commit(), "clients": args.clients,
+        "seconds": args.seconds, "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
+    }, "variants": []}
+    model = current_model()
+    for variant in chosen:
+        t0 = time.monotonic()
+        print(f"==> {variant.name}: {variant.what}", flush=True)
+        row = run_variant(variant, args, model)
+        result["variants"].append(row)
+        print(f"    direct {row['direct']['achieved_rate']} msg/s, bridge {row['bridge']['achieved_rate']} msg/s, "
+              f"CPU {row['direct']['cpu_ms_per_msg']} ({time.monotonic() - t0:.0f} s)", flush=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = args.out / f"{started.strftime('%Y-%m-%d-%H%M')}-tuning"
+    stem.with_suffix(".json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    stem.with_suffix(".md").write_text(markdown(result), encoding="utf-8")
+    print(f"==> wrote {stem}.md")
+    return stem.with_suffix(".md")
+
+
+if __name__ == "__main__":
+    main()
