@@ -137,7 +137,17 @@ class Relay:
     async def relay(self, bot: Bot, chat_id: int, *, text: str | None = None, payload: str | None = None) -> None:
         """Send the person's message to the bridge and deliver everything new."""
         link = await self.link_for(chat_id)
-        await self.bridge.send(link.conversation_id, text=text, payload=payload)
+        try:
+            await self.bridge.send(link.conversation_id, text=text, payload=payload)
+        except BridgeError as error:
+            if error.status != 404:
+                raise
+            # The bridge erased the conversation (retention term, or erased elsewhere): drop the old
+            # link with its chat id and start a new conversation, as for a new chat.
+            self.store.forget(chat_id)
+            logger.info("telegram_conversation_gone", extra={"chat_key": link.chat_key})
+            link = await self.link_for(chat_id)
+            await self.bridge.send(link.conversation_id, text=text, payload=payload)
         await self.deliver_new(bot, link.conversation_id)
 
     async def deliver_new(self, bot: Bot, conversation_id: str) -> None:

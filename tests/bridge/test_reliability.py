@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from bridge.api.deps import get_rasa
-from bridge.core.db import get_sessionmaker
+from bridge.core.db import get_session, get_sessionmaker
 from bridge.models import Conversation, HandoffCase, Message
 from bridge.services.conversations import handle_user_message
 from bridge.services.rasa_client import RasaClient
@@ -228,3 +228,22 @@ def test_retry_of_a_message_whose_first_attempt_died_is_sent_once_more(client: T
     # A further retry now finds the answer and does not send it again.
     assert _post(client, conversation_id, text="ik woon in Almere", client_message_id="crash-1") == replies
     assert len(rasa.received) == 1
+
+
+def test_probes_keep_the_bridge_in_service_while_rasa_is_down(client: TestClient, rasa: ScriptedRasa) -> None:
+    rasa.down = True  # and no action server listens (ACTIONS_PORT=1)
+    assert client.get("/health").status_code == 503  # monitoring sees the outage
+    assert client.get("/health/live").json() == {"status": "ok"}
+    ready = client.get("/health/ready")
+    assert ready.status_code == 200 and ready.json() == {"status": "ok", "database": "ok"}
+
+
+def test_readiness_fails_without_a_database(client: TestClient) -> None:
+    class NoDatabase:
+        def execute(self, *args: Any) -> None:
+            raise OSError("database weg")
+
+    client.app.dependency_overrides[get_session] = lambda: NoDatabase()  # type: ignore[attr-defined]
+    ready = client.get("/health/ready")
+    assert ready.status_code == 503 and ready.json() == {"status": "gestoord", "database": "fout"}
+    assert client.get("/health/live").status_code == 200

@@ -247,3 +247,20 @@ def test_zoom_200_percent_reflows(browser: Any, base_url: str, screenshots: Path
         page.screenshot(path=str(screenshots / "webchat-zoom-200.png"))
     finally:
         context.close()
+
+
+def test_a_failed_erase_keeps_the_conversation_and_says_so(page: Any, base_url: str) -> None:
+    open_chat(page)
+    page.fill("#ed-input", "Ik werk in de zorg")
+    page.keyboard.press("Enter")
+    page.locator(USER, has_text="Ik werk in de zorg").wait_for()
+    first = conversation_id(page)
+    # The bridge answers 503 when Rasa's tracker store is unreachable during the erase.
+    page.route("**/api/conversations/*", lambda route: route.fulfill(status=503, body="{}")
+               if route.request.method == "DELETE" else route.continue_())
+    page.click(".ed-clear")
+    page.click(".ed-confirm-yes")
+    page.locator(".ed-log", has_text="Het wissen is niet gelukt").wait_for()
+    assert conversation_id(page) == first
+    assert page.locator(USER, has_text="Ik werk in de zorg").count() == 1
+    assert stored(base_url, first)["id"] == first  # nothing pretended: it is still there

@@ -18,6 +18,27 @@ def _answers(url: str) -> bool:
         return False
 
 
+@router.get("/health/live")
+def live() -> dict[str, str]:
+    """The process serves requests (liveness probe): restart it when this fails, nothing else."""
+    return {"status": "ok"}
+
+
+@router.get(
+    "/health/ready",
+    responses={503: {"model": dict[str, str], "description": "The database does not answer."}},
+)
+def ready(response: Response, session: SessionDep) -> dict[str, str]:
+    """The bridge can take messages (readiness probe): its database answers. Rasa being down is not a
+    reason to take the bridge out of the load balancer: it still stores messages and offers "vraag achterlaten"."""
+    try:
+        session.execute(text("SELECT 1"))
+    except Exception:  # any database error means "not ready", whatever the driver
+        response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+        return {"status": "gestoord", "database": "fout"}
+    return {"status": "ok", "database": "ok"}
+
+
 @router.get(
     "/health",
     responses={503: {"model": dict[str, str], "description": "Something does not answer; the body says what."}},

@@ -752,8 +752,18 @@
       this.confirmBox.hidden = true;
       const id = this.id;
       if (id) {
-        // Ends the conversation in the bridge where that endpoint exists; forgetting the id is enough otherwise.
-        try { await fetch(this.config.apiBase + "/api/conversations/" + encodeURIComponent(id), { method: "DELETE" }); } catch (e) { /* offline: still forget locally */ }
+        // Only say "gewist" when the bridge erased it (404: it was gone already); otherwise keep the
+        // conversation and say so, rather than let the person believe it is gone.
+        let erased = false;
+        try {
+          const response = await fetch(this.config.apiBase + "/api/conversations/" + encodeURIComponent(id), { method: "DELETE" });
+          erased = response.ok || response.status === 404;
+        } catch (e) { /* offline */ }
+        if (!erased) {
+          this.renderNotice("Het wissen is niet gelukt. Uw gesprek staat er nog. Probeer het over een paar minuten opnieuw.");
+          this.clearButton.focus();
+          return;
+        }
       }
       this.forget();
       this.renderNotice("Het gesprek is gewist. U kunt opnieuw beginnen.");

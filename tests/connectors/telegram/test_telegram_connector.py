@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from connectors.telegram.handlers import UNAVAILABLE
 from tests.connectors.staff import Medewerker, open_case
 from tests.connectors.telegram.conftest import ConnectorProcess, connector_env, linked_conversations, state_url
 from tests.connectors.telegram.fake_bot_api import FakeBotApi
@@ -206,6 +207,26 @@ def test_stop_and_vergeet(system: RunningSystem, fake_api: FakeBotApi, connector
     assert "gewist" in texts(fake_api, chat)[-1]
     with pytest.raises(ValueError):
         chat_conversation(connector, chat)  # no chat id is kept after /vergeet
+
+
+def test_a_conversation_erased_by_the_bridge_starts_anew(
+    system: RunningSystem, fake_api: FakeBotApi, connector: ConnectorProcess
+) -> None:
+    chat = new_chat()
+    fake_api.send_text(chat, "hallo")
+    wait_sent(fake_api, chat, 1)
+    first = chat_conversation(connector, chat)
+    count = settle(fake_api, chat)
+    with system.client() as client:  # as the retention job or an erasure elsewhere does
+        assert client.delete(f"/api/conversations/{first}").status_code == 204
+    fake_api.send_text(chat, "Ik zoek werk")
+    wait_sent(fake_api, chat, count + 1)
+    second = chat_conversation(connector, chat)
+    assert second != first
+    assert UNAVAILABLE not in texts(fake_api, chat)
+    assert [m["text"] for m in conversation_of(system, connector, chat)["messages"] if m["author"] == "user"] == [
+        "Ik zoek werk"
+    ]
 
 
 def test_webhook_mode_checks_the_secret(system: RunningSystem, fake_api: FakeBotApi, tmp_path: Path) -> None:
