@@ -47,6 +47,8 @@ VARIANTS = [
     Variant("sqlite-wal", "+ SQLite tracker store in WAL mode", {"RASA_SERVER_FIXES": "validator,sqlite-wal"}),
     Variant("kept-sessions", "+ kept connections to the action server",
             {"RASA_SERVER_FIXES": "validator,sqlite-wal,kept-sessions"}),
+    Variant("eager-build", "+ models built eagerly at start-up",
+            {"RASA_SERVER_FIXES": "validator,sqlite-wal,kept-sessions,eager-build"}),
 ]
 
 
@@ -104,8 +106,9 @@ def markdown(result: dict[str, Any]) -> str:
         f"Commit `{meta['commit']}`, {meta['clients']} closed-loop clients for {meta['seconds']} s per path, "
         f"load average at start {meta['loadavg_at_start']}. CPU = process CPU time per answered message.",
         "",
-        "| variant | path | msg/s | p50 ms | p95 ms | Rasa CPU ms/msg | actions CPU ms/msg | bridge CPU ms/msg | errors |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| variant | path | msg/s | p50 ms | p95 ms | Rasa CPU ms/msg | actions CPU ms/msg | bridge CPU ms/msg "
+        "| errors | Rasa ready s |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in result["variants"]:
         for path in ("direct", "bridge"):
@@ -113,7 +116,8 @@ def markdown(result: dict[str, Any]) -> str:
             cpu = run["cpu_ms_per_msg"]
             lines.append(
                 f"| {row['what']} | {path} | {run['achieved_rate']} | {run['p50_ms']} | {run['p95_ms']} | "
-                f"{cpu.get('rasa', '')} | {cpu.get('actions', '')} | {cpu.get('bridge', '')} | {run['errors']} |"
+                f"{cpu.get('rasa', '')} | {cpu.get('actions', '')} | {cpu.get('bridge', '')} | {run['errors']} | "
+                f"{row['cold_start_s'].get('rasa', '') if path == 'direct' else ''} |"
             )
     return "\n".join(lines) + "\n"
 

@@ -1,4 +1,4 @@
-"""Rasa's own command line (`python -m bot.rasa_server run ...` = `rasa run ...`) with three measured fixes.
+"""Rasa's own command line (`python -m bot.rasa_server run ...` = `rasa run ...`) with four measured fixes.
 
 Profiled with py-spy under load (bench/README.md, "Profiel"), the Rasa 3.6 server spent its CPU on:
 
@@ -14,6 +14,10 @@ Profiled with py-spy under load (bench/README.md, "Profiel"), the Rasa 3.6 serve
    call to the action server (7 % of the CPU). Here each endpoint keeps one session open; idle
    connections are dropped after 2 s, before the action server's 5 s keep-alive ends, so a request
    never goes out on a connection the server is closing.
+4. Starting. Loading the model took most of the cold start (57 s): Rasa builds each TensorFlow model
+   by fitting it one step before loading the weights, and tracing that training graph is the cost.
+   Here that one step runs eagerly: 15 s instead of 50 s, the same weights and the same predictions
+   (tests/bot/test_rasa_server.py compares NLU and policy scores of both ways of loading).
 
 Everything else is `rasa` itself: same arguments, same process.
 """
@@ -74,6 +78,34 @@ def install_sqlite_wal() -> None:
         event.listen(Engine, "connect", _sqlite_wal)
 
 
+def install_eager_build() -> None:
+    """RasaModel.load builds each model by fitting it one step on an example before loading its weights.
+    Run that one step eagerly: the weights get their shapes all the same, and TensorFlow does not trace
+    the whole training graph first. Prediction still goes through Rasa's own tf.function."""
+    import tensorflow as tf
+    from rasa.utils.tensorflow.constants import LEARNING_RATE
+    from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
+    from rasa.utils.tensorflow.models import RasaModel
+
+    original = RasaModel.load.__func__  # type: ignore[attr-defined]
+
+    def load(cls: Any, model_file_name: Text, model_data_example: Any, predict_data_example: Any = None,
+             finetune_mode: bool = False, *args: Any, **kwargs: Any) -> Any:
+        if finetune_mode:  # `rasa train --finetune` keeps Rasa's own path
+            return original(cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
+                            *args, **kwargs)
+        model = cls(*args, **kwargs)
+        model.compile(optimizer=tf.keras.optimizers.Adam(kwargs.get("config", {}).get(LEARNING_RATE, 0.001)),
+                      run_eagerly=True)
+        model.fit(RasaBatchDataGenerator(model_data_example, batch_size=1), verbose=False)
+        model.load_weights(model_file_name)
+        if predict_data_example:
+            model.run_inference(predict_data_example)  # traces the prediction function, as Rasa does
+        return model
+
+    RasaModel.load = classmethod(load)  # type: ignore[assignment]
+
+
 IDLE_CONNECTION_SECONDS = 2.0  # below Sanic's default KEEP_ALIVE_TIMEOUT of 5 s
 
 
@@ -116,6 +148,7 @@ FIXES = {
     "validator": install_action_result_validator,
     "sqlite-wal": install_sqlite_wal,
     "kept-sessions": install_kept_sessions,
+    "eager-build": install_eager_build,
 }
 
 

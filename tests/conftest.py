@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import redis
@@ -35,11 +37,11 @@ def _redis_available() -> bool:
         client.close()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """An empty database per test: a SQLite file, or a fresh PostgreSQL database."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'bridge.db'}"
+@contextmanager
+def empty_database(kind: str, directory: Path) -> Iterator[str]:
+    """An empty database: a SQLite file in `directory`, or a fresh PostgreSQL database (dropped afterwards)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{directory / 'bridge.db'}"
         return
     if not _postgres_available():
         pytest.skip("PostgreSQL does not answer on 127.0.0.1:5432; PostgreSQL variant skipped")
@@ -53,3 +55,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # 
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database per test, on SQLite and on PostgreSQL."""
+    with empty_database(request.param, tmp_path) as url:
+        yield url

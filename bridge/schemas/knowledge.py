@@ -123,8 +123,10 @@ class RekenhulpRequest(BaseModel):
 
     loonwaarde_procent: Decimal = Field(ge=0, le=100)
     uren_per_week: Decimal = Field(gt=0, le=60)
-    brutoloon_per_maand: Decimal | None = Field(default=None, gt=0)
-    wml_per_uur: Decimal | None = Field(default=None, gt=0, description="Override of the minimumloon per uur.")
+    # Upper bounds far above any real wage: amounts beyond them are typing errors, and astronomic ones
+    # (found by the API fuzz) overflow the cent rounding.
+    brutoloon_per_maand: Decimal | None = Field(default=None, gt=0, le=100_000)
+    wml_per_uur: Decimal | None = Field(default=None, gt=0, le=1_000, description="Override of the minimumloon per uur.")
 
 
 class RekenhulpPublic(BaseModel):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from typing import Any, Dict, List
-
 import warnings
+from pathlib import Path
+from typing import Any, Dict, List
 
 import pytest
 from aiohttp import web
@@ -108,3 +108,42 @@ def test_endpoint_requests_reuse_one_connection(restore_rasa: None) -> None:
 def test_unknown_fix_is_refused() -> None:
     with pytest.raises(SystemExit, match="unknown fix 'sneller'"):
         rasa_server.install(["sneller"])
+
+
+MODEL_POINTER = Path(__file__).resolve().parents[2] / "models" / "CURRENT"
+PROBES = ["ik zit in de ww en wil een opleiding doen", "Ik ben werkgever in de bouw in Zwolle",
+          "kan ik loonkostensubsidie krijgen", "ik woon in Den Bosch", "ik wil iemand spreken", "nee"]
+
+
+def _answers_of_the_trained_model() -> List[Any]:
+    """NLU parse and the policies' next-action scores for the probes, from a freshly loaded model."""
+    from rasa.core.agent import Agent
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    agent = Agent.load(str(MODEL_POINTER.parent / MODEL_POINTER.read_text().strip()))
+    answers: List[Any] = []
+    for text_ in PROBES:
+        parsed = asyncio.run(agent.parse_message(text_))
+        tracker = DialogueStateTracker.from_events(
+            "probe", [ActionExecuted("action_listen"), UserUttered(text_, parsed["intent"], parsed["entities"])],
+            slots=agent.domain.slots,
+        )
+        scores = agent.processor.predict_next_with_tracker(tracker)["scores"]  # type: ignore[index]
+        answers.append((
+            parsed["intent"]["name"], round(parsed["intent"]["confidence"], 5),
+            sorted((e["entity"], e["value"]) for e in parsed["entities"]),
+            [(s["action"], round(s["score"], 5)) for s in scores[:5]],
+        ))
+    return answers
+
+
+def test_eager_build_loads_the_same_model(restore_rasa: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not MODEL_POINTER.exists():
+        pytest.skip("no trained model (models/CURRENT): `make train` first")
+    from rasa.utils.tensorflow.models import RasaModel
+
+    as_rasa_loads_it = _answers_of_the_trained_model()
+    monkeypatch.setattr(RasaModel, "load", RasaModel.load)  # undone after the test
+    rasa_server.install_eager_build()
+    assert _answers_of_the_trained_model() == as_rasa_loads_it

@@ -113,3 +113,10 @@ def test_rekenhulp_endpoint(client: TestClient) -> None:
     assert "loonwaardemeting" in body["voorbehoud"]
     assert body["waarschuwingen"]  # WML of 1 Jan 2026 may be outdated on 23 Nov 2026
     assert client.post("/api/rekenhulp/loonkostensubsidie", json={"loonwaarde_procent": 150, "uren_per_week": 36}).status_code == 422
+
+
+@pytest.mark.parametrize("field", ["wml_per_uur", "brutoloon_per_maand"])
+def test_rekenhulp_refuses_astronomic_amounts(client: TestClient, field: str) -> None:
+    # Found by the API fuzz: 7e23 per uur overflowed the rounding to cents (a 500).
+    body = {"loonwaarde_procent": 0, "uren_per_week": 30, field: 7.1e23}
+    assert client.post("/api/rekenhulp/loonkostensubsidie", json=body).status_code == 422

@@ -7,7 +7,6 @@ hundreds of requests from one test address are answered, not refused with 429.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,13 +15,11 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
 
 from bridge.core import db
 from bridge.core.config import get_settings
 from bridge.main import create_app
 from tests.bridge.conftest import SERVICE_TOKEN, STAFF_TOKEN, migrate
-from tests.conftest import POSTGRES_ADMIN_URL, _postgres_available
 
 CLOSED_PORT_URL = "http://127.0.0.1:1"
 GENEROUS_LIMIT = "100000/minute"
@@ -68,24 +65,6 @@ def running_bridge(database_url: str, tracker_db: Path) -> Iterator[Bridge]:
             _clear_caches()
 
 
-@contextmanager
-def empty_database(kind: str, directory: Path) -> Iterator[str]:
-    """What the `database_url` fixture gives, for fixtures with a wider scope than a function."""
-    if kind == "sqlite":
-        yield f"sqlite:///{directory / 'bridge.db'}"
-        return
-    if not _postgres_available():
-        pytest.skip("PostgreSQL does not answer on 127.0.0.1:5432; PostgreSQL variant skipped")
-    name = f"elkedeur_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture

@@ -34,8 +34,9 @@ from bridge.models import ReplyTemplate, StaffAccount, StaffRole
 from bridge.services.staff import start_session
 from tests.bridge.conftest import SERVICE_TOKEN
 from tests.bridge.factories import make_case, make_staff
+from tests.conftest import empty_database
 from tests.security import payloads
-from tests.security.conftest import Bridge, empty_database, running_bridge
+from tests.security.conftest import Bridge, running_bridge
 
 STAFF_EMAIL = "beheer@uwv.example"  # cases from make_case land in the UWV queue
 BASE_URL = "http://testserver"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
 from sqlalchemy import func, inspect, select

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -97,3 +98,22 @@ def connector(system: RunningSystem, fake_api: FakeBotApi, tmp_path: Path) -> It
     # Chat ids never reach the log in clear.
     for call in fake_api.calls_of("sendMessage"):
         assert str(call.params["chat_id"]) not in process.log()
+
+
+def sent_texts(fake: FakeBotApi, chat_id: int) -> list[str]:
+    """The texts the connector sent to this chat, in order."""
+    return [str(c.params.get("text", "")) for c in fake.sent_to(chat_id)]
+
+
+def settle(fake: FakeBotApi, chat_id: int, quiet: float = 2.0, timeout: float = 60.0) -> int:
+    """Wait until nothing new went to the chat for `quiet` seconds; returns how many were sent."""
+    deadline = time.monotonic() + timeout
+    count, since = len(fake.sent_to(chat_id)), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        now = len(fake.sent_to(chat_id))
+        if now != count:
+            count, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return count
+    raise AssertionError("the chat never went quiet")

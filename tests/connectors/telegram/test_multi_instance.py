@@ -21,7 +21,13 @@ import pytest
 
 from connectors.telegram.app import SECRET_HEADER
 from tests.connectors.staff import Medewerker, open_case
-from tests.connectors.telegram.conftest import ConnectorProcess, connector_env, linked_conversations
+from tests.connectors.telegram.conftest import (
+    ConnectorProcess,
+    connector_env,
+    linked_conversations,
+    sent_texts,
+    settle,
+)
 from tests.connectors.telegram.fake_bot_api import FakeBotApi, free_port
 from tests.e2e.conftest import RunningSystem
 
@@ -112,24 +118,6 @@ def race(*calls: Callable[[], T]) -> list[T]:
 
 def new_update(fake: FakeBotApi, chat_id: int, text: str) -> dict[str, Any]:
     return {"update_id": next(_update_ids), **fake.text_update(chat_id, text)}
-
-
-def sent_texts(fake: FakeBotApi, chat_id: int) -> list[str]:
-    return [str(c.params.get("text", "")) for c in fake.sent_to(chat_id)]
-
-
-def settle(fake: FakeBotApi, chat_id: int, quiet: float = 2.0, timeout: float = 60.0) -> int:
-    """Wait until nothing new went to the chat for `quiet` seconds; returns how many were sent."""
-    deadline = time.monotonic() + timeout
-    count, since = len(fake.sent_to(chat_id)), time.monotonic()
-    while time.monotonic() < deadline:
-        time.sleep(0.1)
-        now = len(fake.sent_to(chat_id))
-        if now != count:
-            count, since = now, time.monotonic()
-        elif time.monotonic() - since >= quiet:
-            return count
-    raise AssertionError("the chat never went quiet")
 
 
 def conversation(system: RunningSystem, instances: Instances, chat_id: int) -> dict[str, Any]:

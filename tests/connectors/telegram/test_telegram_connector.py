@@ -13,7 +13,14 @@ import pytest
 
 from connectors.telegram.handlers import UNAVAILABLE
 from tests.connectors.staff import Medewerker, open_case
-from tests.connectors.telegram.conftest import ConnectorProcess, connector_env, linked_conversations, state_url
+from tests.connectors.telegram.conftest import (
+    ConnectorProcess,
+    connector_env,
+    linked_conversations,
+    sent_texts,
+    settle,
+    state_url,
+)
 from tests.connectors.telegram.fake_bot_api import FakeBotApi
 from tests.e2e.conftest import RunningSystem
 
@@ -26,28 +33,10 @@ def new_chat() -> int:
     return next(_chat_ids)
 
 
-def texts(fake: FakeBotApi, chat_id: int) -> list[str]:
-    return [str(c.params.get("text", "")) for c in fake.sent_to(chat_id)]
-
-
 def wait_sent(fake: FakeBotApi, chat_id: int, count: int, timeout: float = 60.0) -> list[Any]:
     """Wait until at least `count` messages went to the chat; returns them."""
     return list(fake.wait_for(lambda: len(fake.sent_to(chat_id)) >= count and fake.sent_to(chat_id), timeout,
                               f"{count} messages to the chat"))
-
-
-def settle(fake: FakeBotApi, chat_id: int, quiet: float = 1.5, timeout: float = 60.0) -> int:
-    """Wait until no new message went to the chat for `quiet` seconds; returns how many were sent."""
-    deadline = time.monotonic() + timeout
-    count, since = len(fake.sent_to(chat_id)), time.monotonic()
-    while time.monotonic() < deadline:
-        time.sleep(0.1)
-        now = len(fake.sent_to(chat_id))
-        if now != count:
-            count, since = now, time.monotonic()
-        elif time.monotonic() - since >= quiet:
-            return count
-    raise AssertionError("the chat never went quiet")
 
 
 def chat_conversation(connector: ConnectorProcess, chat_id: int) -> str:
@@ -107,7 +96,7 @@ def test_start_buttons_handoff_and_live_staff_reply(
     medewerker = Medewerker(system, case["queue"], name="Sanne")
     try:
         medewerker.claim(case["id"])
-        fake_api.wait_for(lambda: any("Sanne" in t for t in texts(fake_api, chat)), timeout=5,
+        fake_api.wait_for(lambda: any("Sanne" in t for t in sent_texts(fake_api, chat)), timeout=5,
                           what="the 'medewerker joined' notice")
         started = time.monotonic()
         medewerker.reply(case["id"], "Goedemiddag, ik help u verder. Zie https://www.werk.nl & <b>dit</b>.")
@@ -148,7 +137,7 @@ def test_non_text_gets_a_polite_answer(system: RunningSystem, fake_api: FakeBotA
     assert "alleen tekst" in answer.params["text"]
     fake_api.send_text(chat, "/onbekend")
     wait_sent(fake_api, chat, 2)
-    assert "commando" in texts(fake_api, chat)[1]
+    assert "commando" in sent_texts(fake_api, chat)[1]
     # Still working afterwards.
     fake_api.send_text(chat, "hallo")
     wait_sent(fake_api, chat, 3)
@@ -196,7 +185,7 @@ def test_stop_and_vergeet(system: RunningSystem, fake_api: FakeBotApi, connector
     count = settle(fake_api, chat)
     fake_api.send_text(chat, "/stop")
     wait_sent(fake_api, chat, count + 1)
-    assert "gestopt" in texts(fake_api, chat)[-1]
+    assert "gestopt" in sent_texts(fake_api, chat)[-1]
     fake_api.send_text(chat, "hallo")
     wait_sent(fake_api, chat, count + 2)
     assert chat_conversation(connector, chat) != first, "after /stop a new conversation starts"
@@ -204,7 +193,7 @@ def test_stop_and_vergeet(system: RunningSystem, fake_api: FakeBotApi, connector
     count = settle(fake_api, chat)
     fake_api.send_text(chat, "/vergeet")
     wait_sent(fake_api, chat, count + 1)
-    assert "gewist" in texts(fake_api, chat)[-1]
+    assert "gewist" in sent_texts(fake_api, chat)[-1]
     with pytest.raises(ValueError):
         chat_conversation(connector, chat)  # no chat id is kept after /vergeet
 
@@ -223,7 +212,7 @@ def test_a_conversation_erased_by_the_bridge_starts_anew(
     wait_sent(fake_api, chat, count + 1)
     second = chat_conversation(connector, chat)
     assert second != first
-    assert UNAVAILABLE not in texts(fake_api, chat)
+    assert UNAVAILABLE not in sent_texts(fake_api, chat)
     assert [m["text"] for m in conversation_of(system, connector, chat)["messages"] if m["author"] == "user"] == [
         "Ik zoek werk"
     ]
