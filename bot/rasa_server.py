@@ -83,7 +83,7 @@ def install_eager_build() -> None:
     Run that one step eagerly: the weights get their shapes all the same, and TensorFlow does not trace
     the whole training graph first. Prediction still goes through Rasa's own tf.function."""
     import tensorflow as tf
-    from rasa.utils.tensorflow.constants import LEARNING_RATE
+    from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
     from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
     from rasa.utils.tensorflow.models import RasaModel
 
@@ -94,10 +94,12 @@ def install_eager_build() -> None:
         if finetune_mode:  # `rasa train --finetune` keeps Rasa's own path
             return original(cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
                             *args, **kwargs)
+        config = kwargs.get("config", {})
         model = cls(*args, **kwargs)
-        model.compile(optimizer=tf.keras.optimizers.Adam(kwargs.get("config", {}).get(LEARNING_RATE, 0.001)),
-                      run_eagerly=True)
+        model.compile(optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)), run_eagerly=True)
         model.fit(RasaBatchDataGenerator(model_data_example, batch_size=1), verbose=False)
+        # Back to the model's own setting: Rasa's predictions read it and are graph functions by default.
+        model.run_eagerly = config.get(RUN_EAGERLY)
         model.load_weights(model_file_name)
         if predict_data_example:
             model.run_inference(predict_data_example)  # traces the prediction function, as Rasa does

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import socket
 import warnings
 from pathlib import Path
@@ -135,6 +136,10 @@ def _answers_of_the_trained_model() -> List[Any]:
             sorted((e["entity"], e["value"]) for e in parsed["entities"]),
             [(s["action"], round(s["score"], 5)) for s in scores[:5]],
         ))
+    # DIET and TED predict through graph functions, not eagerly (that would be slower per message).
+    from rasa.utils.tensorflow.models import RasaModel
+
+    answers.append(sorted({bool(o.run_eagerly) for o in gc.get_objects() if isinstance(o, RasaModel)}))
     return answers
 
 
