@@ -472,6 +472,7 @@ class CpuMeter:
     def __init__(self, system: System) -> None:
         self._system = system
         self.cores: dict[str, float] = {}
+        self.seconds: dict[str, float] = {}  # CPU seconds used during the step, per name
         self.wall_s = 0.0
 
     def _by_pid(self) -> dict[int, tuple[str, float]]:
@@ -508,4 +509,5 @@ class CpuMeter:
         for pid, (name, seconds) in end.items():
             used[name] = used.get(name, 0.0) + seconds - self._start.get(pid, (name, 0.0))[1]
         used[MACHINE] = machine - self._machine
-        self.cores = {name: round(max(seconds, 0.0) / self.wall_s, 2) for name, seconds in used.items()}
+        self.seconds = {name: max(seconds, 0.0) for name, seconds in used.items()}
+        self.cores = {name: round(seconds / self.wall_s, 2) for name, seconds in self.seconds.items()}

@@ -2,7 +2,7 @@
 
 Each variant starts the whole system (Rasa, action server, bridge on SQLite) with one setting changed,
 then runs closed-loop clients without think time on the Rasa-direct and the bridge path. Besides
-throughput and latency it reads the CPU seconds each process used per message: on a shared 2-core
+throughput and latency it reads the CPU seconds each process used per message (`CpuMeter`): on a shared 2-core
 machine throughput moves with the neighbours' load, CPU time per message much less.
 
     PYTHONPATH=. .venvs/app/bin/python -m bench.tuning [--clients 6] [--seconds 30] [--variants a,b]
@@ -24,13 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psutil
 
 from bench.load import ConversationPool, Endpoints, closed_loop, create_conversations, job_factory
 from bench.run import BENCH_ENV, RESULTS_DIR, _git_commit, current_model
 from bench.scenarios import load_scenarios, scenario_stream
 from bench.stats import StepResult
-from bench.system import System, start_system, wait_ready
+from bench.system import CpuMeter, System, start_system, wait_ready
 
 
 @dataclass(frozen=True)
@@ -52,21 +51,6 @@ VARIANTS = [
 ]
 
 
-def cpu_seconds(system: System) -> dict[str, float]:
-    """CPU time (user + system) used so far by each process, its children included."""
-    used = {}
-    for name, top in system.processes().items():
-        total = 0.0
-        try:
-            for proc in [top, *top.children(recursive=True)]:
-                times = proc.cpu_times()
-                total += times.user + times.system
-        except psutil.Error:
-            continue
-        used[name] = total
-    return used
-
-
 async def measure(system: System, path: str, clients: int, seconds: float, seed: int) -> dict[str, Any]:
     """One closed-loop run on `path`, with CPU ms per message for each process."""
     endpoints = Endpoints(system.rasa_url, system.env["RASA_TOKEN"], system.bridge_url)
@@ -74,14 +58,11 @@ async def measure(system: System, path: str, clients: int, seconds: float, seed:
         ids = await create_conversations(client, system.bridge_url, clients * 40)
         pool = ConversationPool(scenario_stream(load_scenarios(), seed=seed), ids, system.bridge_url)
         result = StepResult(path, "closed", None, 0.0, clients=clients)
-        before = cpu_seconds(system)
-        await closed_loop(client, job_factory(path, endpoints, pool, None), result, clients, seconds)
-        after = cpu_seconds(system)
+        with CpuMeter(system) as meter:
+            await closed_loop(client, job_factory(path, endpoints, pool, None), result, clients, seconds)
     summary = result.summary()
     answered = max(len(result.latencies_s), 1)
-    summary["cpu_ms_per_msg"] = {
-        name: round((after[name] - before.get(name, 0.0)) / answered * 1000, 1) for name in after
-    }
+    summary["cpu_ms_per_msg"] = {name: round(used / answered * 1000, 1) for name, used in meter.seconds.items()}
     return summary
 
 
