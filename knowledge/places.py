@@ -47,6 +47,7 @@ class PlaceMatch:
     surface: str
     candidates: List[Gemeente] = field(default_factory=list)
     fuzzy: bool = False
+    cue: int = 0  # location cue right before it: 0 none, 1 preposition, 2 residence ("ik woon in")
 
     @property
     def gemeente(self) -> Optional[Gemeente]:
@@ -62,6 +63,9 @@ ALIASES: Dict[str, Tuple[str, ...]] = {
     "Loosduinen": ("'s-Gravenhage",),
     "Ypenburg": ("'s-Gravenhage",),
     "Den Bosch": ("'s-Hertogenbosch",),
+    "Dordt": ("Dordrecht",),
+    "Hoogvliet": ("Rotterdam",),
+    "Pernis": ("Rotterdam",),
     "Hertogenbosch": ("'s-Hertogenbosch",),
     "Bossche": ("'s-Hertogenbosch",),
     "Ljouwert": ("Leeuwarden",),
@@ -387,7 +391,7 @@ def find_places(text: str, fuzzy: bool = True) -> List[PlaceMatch]:
                 codes = _lookup_exact(key[2:])
             if codes is None or not _accept(key, cue):
                 continue
-            found = PlaceMatch(start, end, surface, _to_gemeenten(codes))
+            found = PlaceMatch(start, end, surface, _to_gemeenten(codes), cue=cue)
             i += n
             break
         if found is None and fuzzy and cue >= 1:
@@ -444,7 +448,7 @@ def _fuzzy_at(
             continue
         codes = _lookup_fuzzy(key)
         if codes:
-            return PlaceMatch(start, end, surface, _to_gemeenten(codes), fuzzy=True)
+            return PlaceMatch(start, end, surface, _to_gemeenten(codes), fuzzy=True, cue=cue)
     return None
 
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-inputs=(config.yml bot/domain bot/data bot/nlp knowledge/places.py knowledge/gemeenten-arbeidsmarktregio.csv knowledge/woonplaatsen-gemeente.csv requirements/rasa.lock)
+inputs=(config.yml bot/domain bot/data bot/nlp bot/lexicons knowledge/places.py knowledge/gemeenten-arbeidsmarktregio.csv knowledge/woonplaatsen-gemeente.csv requirements/rasa.lock)
 existing=()
 for path in "${inputs[@]}"; do [ -e "$path" ] && existing+=("$path"); done
 hash=$(find "${existing[@]}" -type f ! -name '*.pyc' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)

@@ -1,4 +1,4 @@
-"""Pure helpers for the intake: slot values, rol inference, gemeente lookup, keyword fallbacks."""
+"""Pure helpers for the intake: slot values, the questions per rol, gemeente lookup, keyword fallbacks."""
 
 from __future__ import annotations
 
@@ -23,7 +23,9 @@ INTAKE_SLOTS = ("rol", "uitkering", "gemeente", "arbeidsmarktregio", "sector", "
 # Which intake questions each rol gets, in the order asked.
 VRAGEN_PER_ROL: Mapping[str, Sequence[str]] = {
     "werkzoekende": ("uitkering", "gemeente", "behoefte"),
-    "werkende": ("sector", "behoefte", "gemeente"),
+    # A werkende's benefit (aanvullende bijstand, part WIA) decides the arrangeur: asked in the form,
+    # so "nee" is an answer and not a stray reply after the advice.
+    "werkende": ("sector", "behoefte", "uitkering", "gemeente"),
     "werkgever": ("gemeente", "sector", "behoefte"),
 }
 
@@ -73,15 +75,6 @@ _BEHOEFTE_WORDS = {
     "geld": "inkomen",
 }
 
-# "ik werk 12 uur", "mijn werkgever", "in loondienst": the person has a job.
-_WERK_RE = re.compile(
-    r"\b(ik werk|werk (nu |al )?(\d+|een paar|parttime|fulltime)|ik ben (in dienst|werkzaam)"
-    r"|in loondienst|mijn (werkgever|baas|contract|baan|werk)|heb (een )?(baan|contract)"
-    r"|parttime|deeltijd|zzp)\b",
-    re.IGNORECASE,
-)
-
-
 def _words(text: str) -> str:
     """Lowercase text with single spaces, for keyword lookups."""
     return " " + re.sub(r"[^\w'-]+", " ", text.lower()).strip() + " "
@@ -96,8 +89,11 @@ def _keyword(text: str, table: Mapping[str, str]) -> Optional[str]:
     return None
 
 
-def normalise_value(value: Any, allowed: Sequence[str], synonyms: Mapping[str, str]) -> Optional[str]:
-    """Map an entity value to an allowed slot value, or None when it is not one."""
+def normalise_value(
+    value: Any, allowed: Sequence[str], synonyms: Mapping[str, str], entity: Optional[str] = None
+) -> Optional[str]:
+    """Map an entity value to an allowed slot value, or None when it is not one; a typed answer
+    ("mijn baan is in gevaar") is looked up in the lexicon (bot/lexicons) when the table misses."""
     if value is None:
         return None
     if isinstance(value, list):
@@ -109,55 +105,28 @@ def normalise_value(value: Any, allowed: Sequence[str], synonyms: Mapping[str, s
         return text.lower()
     if text.replace(" ", "_").lower() in allowed:
         return text.replace(" ", "_").lower()
-    return _keyword(text, synonyms)
+    found = _keyword(text, synonyms)
+    if found is None and entity is not None:
+        from bot.nlp.lexicon import find_terms  # the action server's only NLU import
+
+        values = {match.value for match in find_terms(text, (entity,))}
+        found = values.pop() if len(values) == 1 else None
+    return found
 
 
 def normalise_uitkering(value: Any) -> Optional[str]:
     """An uitkering slot value (ww/wia/wajong/bijstand/geen) or None."""
-    return normalise_value(value, UITKERINGEN, _UITKERING_WORDS)
+    return normalise_value(value, UITKERINGEN, _UITKERING_WORDS, "uitkering")
 
 
 def normalise_sector(value: Any) -> Optional[str]:
     """A sector slot value or None."""
-    return normalise_value(value, SECTOREN, _SECTOR_WORDS)
+    return normalise_value(value, SECTOREN, _SECTOR_WORDS, "sector")
 
 
 def normalise_behoefte(value: Any) -> Optional[str]:
     """A behoefte slot value or None."""
-    return normalise_value(value, BEHOEFTEN, _BEHOEFTE_WORDS)
-
-
-def mentions_work(text: str) -> bool:
-    """Whether the message says the person has a job ("ik werk 12 uur", "mijn werkgever")."""
-    return bool(_WERK_RE.search(text or ""))
-
-
-_ROL_WORDS = {
-    "werkende": "werkende", "werknemer": "werkende", "ik werk": "werkende",
-    "werkzoekende": "werkzoekende", "werkloos": "werkzoekende", "ik zoek werk": "werkzoekende",
-    "werkgever": "werkgever", "ondernemer": "werkgever", "bedrijf": "werkgever",
-}
-
-
-def rol_from_text(text: str) -> Optional[str]:
-    """A rol typed as a bare answer to the rol question ("werkgever", "ik zoek werk")."""
-    return _keyword(text, _ROL_WORDS)
-
-
-def infer_rol(
-    intent: Optional[str], text: str, uitkering: Optional[str], behoefte: Optional[str] = None
-) -> Optional[str]:
-    """Rol from a facts-only message: work → werkende, a benefit without work → werkzoekende."""
-    if intent != "inform":
-        return None
-    if behoefte == "personeel_vinden":
-        return "werkgever"
-    if mentions_work(text):
-        # "ik werk 12 uur en heb aanvullende bijstand" is a werkende with bijstand.
-        return "werkende"
-    if uitkering in ("ww", "wia", "wajong", "bijstand"):
-        return "werkzoekende"
-    return None
+    return normalise_value(value, BEHOEFTEN, _BEHOEFTE_WORDS, "behoefte")
 
 
 def required_intake_slots(rol: Optional[str], gemeente_overgeslagen: bool) -> List[str]:

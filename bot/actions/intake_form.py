@@ -19,7 +19,6 @@ from bot.actions.intake import (
     normalise_sector,
     normalise_uitkering,
     required_intake_slots,
-    rol_from_text,
 )
 from bot.actions.slot_mappings import ContractSlotValidators, latest_intent, latest_text
 
@@ -71,18 +70,6 @@ class ValidateIntakeForm(ContractSlotValidators, FormValidationAction):
             if name in _HULP_SLOTS and name not in already:
                 events.append(SlotSet(name, value))
         return events
-
-    async def extract_rol(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        """A typed 'werkgever' or 'ik zoek werk' answers the rol question."""
-        if tracker.get_slot("requested_slot") != "rol" or tracker.get_slot("rol"):
-            return {}
-        text = latest_text(tracker)
-        if text.startswith("/") or latest_intent(tracker) not in ANSWER_INTENTS:
-            return {}
-        rol = rol_from_text(text)
-        return {"rol": rol} if rol else {}
 
     async def extract_uitkering(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, Optional, Text
 
 from rasa_sdk import Tracker
@@ -12,7 +13,6 @@ from rasa_sdk.types import DomainDict
 from bot.actions.intake import (
     ROLLEN,
     gemeente_slots,
-    infer_rol,
     lookup_gemeente,
     normalise_behoefte,
     normalise_sector,
@@ -30,6 +30,35 @@ def latest_text(tracker: Tracker) -> str:
     return tracker.latest_message.get("text") or ""
 
 
+def slot_before_latest_message(tracker: Tracker, name: str) -> Any:
+    """The slot's value as it was before the latest user message was read."""
+    value = before = None
+    for event in tracker.events:
+        kind = event.get("event")
+        if kind == "user":
+            before = value
+        elif kind == "slot" and event.get("name") == name:
+            value = event.get("value")
+        elif kind == "restart":
+            value = None
+    return before
+
+
+# A typed correction of an earlier answer: "nee, ik ben werkgever", "sorry, ik bedoel ...".
+_CORRECTIE = re.compile(r"^\W*(nee|neen|sorry|oeps|eigenlijk|ik bedoel|correctie|verkeerd)\b", re.IGNORECASE)
+
+
+def may_change_rol(tracker: Tracker) -> bool:
+    """A rol once set changes only by a button, an answer to the rol question or a correction:
+    a later answer ("ik zoek een nieuwe baan" from a werkende) must not move the person."""
+    text = latest_text(tracker)
+    return (
+        text.startswith("/")
+        or tracker.get_slot("requested_slot") == "rol"
+        or bool(_CORRECTIE.search(text))
+    )
+
+
 class ContractSlotValidators:
     """Validators shared by the global slot mappings and the intake form: every value that
     reaches a slot is a contract value (docs/contracts.md), whoever filled it."""
@@ -37,7 +66,10 @@ class ContractSlotValidators:
     def validate_rol(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """Keep only the three contract values."""
+        """Keep only the three contract values, and an earlier rol unless the person corrects it."""
+        previous = slot_before_latest_message(tracker, "rol")
+        if previous in ROLLEN and value != previous and not may_change_rol(tracker):
+            return {"rol": previous}
         return {"rol": value if value in ROLLEN else None}
 
     def validate_uitkering(
@@ -69,20 +101,6 @@ class ContractSlotValidators:
 
 class ValidateSlotMappings(ContractSlotValidators, ValidationAction):
     """Runs as action_validate_slot_mappings; silent, so it never doubles a form question."""
-
-    async def extract_rol(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        """Infer rol from a facts-only message when no rol is known yet."""
-        if tracker.get_slot("rol"):
-            return {}
-        rol = infer_rol(
-            latest_intent(tracker),
-            latest_text(tracker),
-            normalise_uitkering(tracker.get_slot("uitkering")),
-            normalise_behoefte(tracker.get_slot("behoefte")),
-        )
-        return {"rol": rol} if rol else {}
 
     def validate_regeling(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

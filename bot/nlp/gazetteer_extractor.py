@@ -21,7 +21,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlp import lexicon
-from knowledge.places import find_places, normalise, resolve_place
+from knowledge.places import PlaceMatch, find_places, normalise, resolve_place
 
 EXTRACTOR = "GazetteerEntityExtractor"
 
@@ -39,9 +39,9 @@ def canonical_entities(
     """Merge DIET entities with gazetteer hits; every returned value is a contract value."""
     found: List[Dict[Text, Any]] = []
     if use_places:
-        for m in find_places(text):
-            if m.gemeente is not None:
-                found.append(_entity("gemeente", m.gemeente.naam, m.start, m.end))
+        place = best_place(text)
+        if place is not None:
+            found.append(_entity("gemeente", place.gemeente.naam, place.start, place.end))
     for hit in lexicon.find_terms(text, tuple(dictionary_entities)):
         found.append(_entity(hit.entity, hit.value, hit.start, hit.end))
 
@@ -59,14 +59,28 @@ def canonical_entities(
     return sorted(kept + found, key=lambda e: (int(e["start"]), str(e["entity"])))
 
 
+def best_place(text: str) -> Optional[PlaceMatch]:
+    """The one gemeente a message gives: "ik woon in Best en werk in Eindhoven" is Best.
+
+    A residence cue beats a preposition, which beats a bare name; an exact match beats a typo
+    match; among equals the last one counts ("eerst Almere, nu Lelystad"). One entity only, so a
+    word that happens to be a place never replaces the place the person named.
+    """
+    matches = [m for m in find_places(text) if m.gemeente is not None]
+    if not matches:
+        return None
+    return max(enumerate(matches), key=lambda im: (im[1].cue, not im[1].fuzzy, im[0]))[1]
+
+
 def _canonical_value(name: str, ent: Dict[Text, Any], text: str) -> Optional[str]:
     """Contract value for an extracted entity, or None when it maps to none (or several)."""
     value = ent.get("value")
     span = text[int(ent.get("start", 0)) : int(ent.get("end", 0))]
     if name == "gemeente":
-        cands = resolve_place(str(value)) if value else []
+        # exact names only: a typo match on a word DIET took for a place is a false fill
+        cands = resolve_place(str(value), fuzzy=False) if value else []
         if len(cands) != 1:
-            cands = resolve_place(span)  # span text before synonym mapping
+            cands = resolve_place(span, fuzzy=False)  # span text before synonym mapping
         return cands[0].naam if len(cands) == 1 else None
     if name in lexicon.VALUES:
         if value in lexicon.VALUES[name]:

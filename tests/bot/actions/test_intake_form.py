@@ -17,7 +17,7 @@ from tests.bot.actions.conftest import load_tracker, responses, run, slot_events
     [
         (None, False, ["rol"]),
         ("werkzoekende", False, ["rol", "uitkering", "gemeente", "behoefte"]),
-        ("werkende", False, ["rol", "sector", "behoefte", "gemeente"]),
+        ("werkende", False, ["rol", "sector", "behoefte", "uitkering", "gemeente"]),
         ("werkgever", False, ["rol", "gemeente", "sector", "behoefte"]),
         ("werkgever", True, ["rol", "sector", "behoefte"]),
     ],

@@ -1,6 +1,9 @@
-"""action_validate_slot_mappings: canonical values and rol inference after every message."""
+"""action_validate_slot_mappings: canonical values after every message; a set rol stays unless corrected."""
 
 from __future__ import annotations
+
+import pytest
+from rasa_sdk import Tracker
 
 from bot.actions.slot_mappings import ValidateSlotMappings
 
@@ -10,7 +13,7 @@ from tests.bot.actions.conftest import load_tracker, responses, run, slot_events
 def test_opening_message_fills_every_slot_with_contract_values(domain):
     events, dispatcher = run(ValidateSlotMappings(), load_tracker("opening_werkzoekende"), domain)
     slots = slot_events(events)
-    assert slots["rol"] == "werkzoekende"  # WW without work → werkzoekende
+    assert slots["rol"] == "werkzoekende"  # from the RolClassifier's entity
     assert slots["uitkering"] == "ww"
     assert slots["gemeente"] == "Almere"
     assert slots["arbeidsmarktregio"] == "Flevoland"
@@ -34,3 +37,34 @@ def test_ambiguous_place_leaves_gemeente_empty_and_keeps_the_choices(domain):
     assert slots["gemeente_keuzes"] == ["Bergen (L.)", "Bergen (NH.)"]
     assert slots["rol"] == "werkgever"
     assert responses(dispatcher) == []
+
+
+def _later_answer(text: str, new_rol: str, requested_slot: str) -> Tracker:
+    """A werkende in the intake whose later message carries another rol entity."""
+    parse = {"text": text, "intent": {"name": "inform", "confidence": 0.9},
+             "entities": [{"entity": "rol", "value": new_rol, "extractor": "RolClassifier"}]}
+    events = [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "ik werk als kok", "parse_data": {"text": "ik werk als kok"}},
+        {"event": "slot", "name": "rol", "value": "werkende"},
+        {"event": "slot", "name": "requested_slot", "value": requested_slot},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": text, "parse_data": parse},
+        {"event": "slot", "name": "rol", "value": new_rol},
+    ]
+    slots = {"rol": new_rol, "requested_slot": requested_slot}
+    return Tracker("t", slots, parse, events, False, None, {"name": "intake_form"}, "action_listen")
+
+
+@pytest.mark.parametrize(
+    ("text", "requested_slot", "expected"),
+    [
+        ("ik zoek een nieuwe baan", "behoefte", "werkende"),  # an answer does not move the person
+        ("nee, ik ben werkgever", "behoefte", "werkgever"),  # a correction does
+        ("ik ben werkgever", "rol", "werkgever"),  # so does an answer to the rol question
+        ("/inform_werkgever", "behoefte", "werkgever"),  # and a button
+    ],
+)
+def test_rol_once_set_changes_only_by_correction(domain, text, requested_slot, expected):
+    events, _ = run(ValidateSlotMappings(), _later_answer(text, "werkgever" if expected == "werkgever" else "werkzoekende", requested_slot), domain)
+    assert slot_events(events)["rol"] == expected

@@ -1,0 +1,215 @@
+"""The writer's rol as its own decision: cues with explicit precedence, a trained model for the rest.
+
+A wrong rol sends a person to the wrong organisation, which costs more than one question, so
+`decide` returns None (the dialogue asks) whenever the cues conflict or nothing is clear.
+Precedence (first that applies):
+  1. a statement about someone else → the helped person's situation, never werkgever by weak cues;
+  2. employer cues (hiring, "onze medewerker") → werkgever; owning a business ("ik heb een
+     kapsalon", "ons bedrijf") → werkgever unless worker or benefit cues say otherwise;
+  3. no job now ("werkloos", "ontslagen", "contract afgelopen") or an own benefit (WW, WIA,
+     Wajong, bijstand) without "ik werk" → werkzoekende;
+  4. a current job ("ik werk bij", zzp, aanvullende bijstand; "mijn werkgever", a job title) → werkende;
+  5. looking for work, school leaver, volunteer, starting a business → werkzoekende;
+  6. conflicting cues: the model may choose between them when fairly sure, else None;
+  7. no cues: the trained model when it is sure (or DIET agrees), else None.
+The cues are data (bot/lexicons/rol.yml); the model is trained by bot.nlp.rol_component.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Pattern, Sequence, Tuple
+
+import yaml
+
+from bot.nlp import lexicon
+from knowledge.places import normalise
+
+ROLLEN = ("werkende", "werkzoekende", "werkgever")
+BENEFITS = ("ww", "wia", "wajong", "bijstand")
+CUES_FILE = Path(__file__).resolve().parents[1] / "lexicons" / "rol.yml"
+# Minimum model probability to decide without a cue; below it the dialogue asks.
+MODEL_THRESHOLD = 0.8
+# Against a cue-based decision the model must be this sure to make it a conflict.
+MODEL_VETO = 0.9
+# With conflicting cues the model may choose between the candidates at this probability.
+TIE_BREAK = 0.7
+# DIET's inform_<rol> this sure decides together with a model that agrees at least this much.
+HINT_THRESHOLD = 0.9
+HINT_MODEL_MIN = 0.5
+
+
+@lru_cache(maxsize=1)
+def cue_patterns() -> Dict[str, Tuple[Pattern[str], ...]]:
+    """Cue group → compiled patterns, from bot/lexicons/rol.yml."""
+    data = yaml.safe_load(CUES_FILE.read_text(encoding="utf-8")) or {}
+    return {group: tuple(re.compile(p) for p in patterns or ()) for group, patterns in data.items()}
+
+
+_IK_BEN = re.compile(r"\b(ik ben|ben ik|ik ben een|ik ben nu|ik ben al \w+ jaar|ik werk als|werkzaam als) $")
+
+
+def find_cues(text: str) -> FrozenSet[str]:
+    """The cue groups that occur in text, plus `beroep` for "ik ben kok" (a job title from the
+    sector lexicon right after "ik ben" or "ik werk als")."""
+    norm = normalise(text or "")
+    found = {g for g, patterns in cue_patterns().items() if any(p.search(norm) for p in patterns)}
+    if any(_IK_BEN.search(norm[: m.start]) for m in lexicon.find_terms(norm, ("sector",))):
+        found.add("beroep")
+    return frozenset(found)
+
+
+@dataclass(frozen=True)
+class RolDecision:
+    """The decided rol (or None: ask), why, and whether the benefit named is the writer's own."""
+
+    rol: Optional[str]
+    reden: str
+    cues: FrozenSet[str] = field(default_factory=frozenset)
+    eigen_uitkering: bool = True
+
+
+def decide(
+    text: str,
+    uitkeringen: Iterable[str] = (),
+    model_probs: Optional[Mapping[str, float]] = None,
+    intent_hint: Optional[Tuple[str, float]] = None,
+) -> RolDecision:
+    """Decide the writer's rol from the text, the writer's own benefits found in it, the model's
+    probabilities and the rol of the intent DIET chose (with its confidence)."""
+    cues = find_cues(text)
+    benefit = any(u in BENEFITS for u in uitkeringen)
+    probs = dict(model_probs or {})
+    rol, reden, candidates = _by_cues(cues, benefit)
+    if rol is None and candidates:
+        rol, reden = _tie_break(candidates, probs, reden)
+    elif rol is None:
+        rol, reden = _by_model(probs, intent_hint)
+    elif _model_disagrees(rol, probs):
+        return RolDecision(None, f"tegenstrijdig: {reden}, model anders", cues)
+    return RolDecision(rol, reden, cues, eigen_uitkering=rol != "werkgever")
+
+
+Uitkomst = Tuple[Optional[str], str, Tuple[str, ...]]
+
+
+def _by_cues(cues: FrozenSet[str], benefit: bool) -> Uitkomst:
+    """Rules 1-6 of the precedence in the module docstring; a conflict names its candidates."""
+    werkgever = "werkgever" in cues
+    bedrijf = "bedrijf" in cues
+    zonder = "zonder_werk" in cues
+    start = "start_eigen_bedrijf" in cues
+    werkt_sterk = "werkende" in cues or ("zzp" in cues and not start)
+    # A job title or "mijn werkgever" says less than "ik werk": a dismissal in the past overrules it.
+    werkt = werkt_sterk or (not zonder and bool({"werkende_context", "beroep"} & cues))
+    if "ander_persoon" in cues and not werkgever:
+        return _ander_persoon(cues, benefit)
+    if werkgever:
+        if benefit and start:
+            return "werkzoekende", "uitkering en wil een eigen bedrijf starten", ()
+        if werkt or zonder:
+            return None, "tegenstrijdig: werkgever en werknemer", ("werkgever", "werkende" if werkt else "werkzoekende")
+        return "werkgever", "werkgever-signaal", ()
+    if bedrijf:
+        if werkt or zonder or benefit:
+            other = "werkende" if werkt else "werkzoekende"
+            return None, "tegenstrijdig: eigen bedrijf en werknemer of uitkering", ("werkgever", other)
+        if not start:
+            return "werkgever", "eigen bedrijf", ()
+    if (zonder or benefit) and not werkt_sterk:
+        return "werkzoekende", "geen werk" if zonder else "uitkering zonder werk", ()
+    if zonder and werkt_sterk:
+        return None, "tegenstrijdig: werk en geen werk", ("werkende", "werkzoekende")
+    if werkt:
+        return "werkende", "heeft werk", ()
+    if start or "zoekt_werk" in cues:
+        return "werkzoekende", "zoekt werk of wil een eigen bedrijf starten", ()
+    return None, "geen duidelijk signaal", ()
+
+
+def _ander_persoon(cues: FrozenSet[str], benefit: bool) -> Uitkomst:
+    """Rule 1: the helped person's situation decides ("mijn zoon heeft wajong en zoekt werk")."""
+    if "derde_zonder_werk" in cues or "zonder_werk" in cues:
+        return "werkzoekende", "ander persoon zonder werk", ()
+    if "derde_werkt" in cues:
+        return "werkende", "ander persoon met werk", ()
+    if benefit or "zoekt_werk" in cues or "start_eigen_bedrijf" in cues:
+        return "werkzoekende", "ander persoon zonder werk", ()
+    return None, "ander persoon, situatie onduidelijk", ()
+
+
+def _tie_break(candidates: Sequence[str], probs: Mapping[str, float], reden: str) -> Tuple[Optional[str], str]:
+    """Conflicting cues: the model may pick one of the candidates when it is fairly sure."""
+    best = max(candidates, key=lambda label: probs.get(label, 0.0))
+    p = probs.get(best, 0.0)
+    return (best, f"{reden}; model koos ({p:.2f})") if p >= TIE_BREAK else (None, reden)
+
+
+def _by_model(probs: Mapping[str, float], intent_hint: Optional[Tuple[str, float]]) -> Tuple[Optional[str], str]:
+    """Rule 7: the model decides alone when it is sure, or with DIET when both point the same way."""
+    if not probs:
+        return None, "geen duidelijk signaal"
+    label, p = max(probs.items(), key=lambda kv: kv[1])
+    if label in ROLLEN and p >= MODEL_THRESHOLD:
+        return label, f"model ({p:.2f})"
+    if intent_hint and intent_hint[1] >= HINT_THRESHOLD and label == intent_hint[0] and p >= HINT_MODEL_MIN:
+        return label, f"model ({p:.2f}) en intent ({intent_hint[1]:.2f})"
+    return None, "geen duidelijk signaal"
+
+
+def _model_disagrees(rol: str, probs: Mapping[str, float]) -> bool:
+    """A cue decision the model firmly contradicts (another rol at ≥ MODEL_VETO) is a conflict."""
+    return any(label in ROLLEN and label != rol and p >= MODEL_VETO for label, p in probs.items())
+
+
+# --- the model: word and character n-grams, logistic regression (scikit-learn, part of Rasa) ---
+NO_ROL = "geen"  # out of scope, a greeting, or a question that says nothing about the writer
+UNCLEAR = "?"
+
+
+def label_for(intent: Optional[str], metadata: Optional[Mapping[str, object]]) -> Optional[str]:
+    """Training label of one NLU example: metadata rol first, else the intent; None = not used."""
+    if metadata and "rol" in metadata:
+        value = metadata.get("rol")
+        if value in ROLLEN:
+            return str(value)
+        return UNCLEAR if value == UNCLEAR else NO_ROL
+    if intent and intent.startswith("inform_") and intent[len("inform_"):] in ROLLEN:
+        return intent[len("inform_"):]
+    if intent in ("out_of_scope", "greet", "goodbye", "thank", "affirm", "deny", "ask_capabilities"):
+        return NO_ROL
+    return None
+
+
+def build_model(texts: Sequence[str], labels: Sequence[str]):  # -> sklearn Pipeline
+    """Fit the rol model on normalised texts."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, make_pipeline
+
+    features = FeatureUnion([
+        ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)),
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)),
+    ])
+    model = make_pipeline(features, LogisticRegression(C=8.0, max_iter=2000, class_weight="balanced"))
+    model.fit([normalise(t) for t in texts], list(labels))
+    return model
+
+
+def model_probs(model, text: str) -> Dict[str, float]:
+    """Class → probability for one text."""
+    probs = model.predict_proba([normalise(text)])[0]
+    return {str(label): float(p) for label, p in zip(model.classes_, probs)}
+
+
+def training_pairs(examples: Iterable[Tuple[str, Optional[str], Optional[Mapping[str, object]]]]) -> List[Tuple[str, str]]:
+    """(text, label) for every usable (text, intent, metadata) example."""
+    pairs = []
+    for text, intent, metadata in examples:
+        label = label_for(intent, metadata)
+        if text and label is not None:
+            pairs.append((text, label))
+    return pairs

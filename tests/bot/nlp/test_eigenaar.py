@@ -1,0 +1,58 @@
+"""bot.nlp.eigenaar: only the writer's own current benefit and the sector that fits the rol."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlp import lexicon
+from bot.nlp.eigenaar import own_facts
+
+
+def _entities(text: str) -> list:
+    return [
+        {"entity": m.entity, "value": m.value, "start": m.start, "end": m.end}
+        for m in lexicon.find_terms(text, ("uitkering", "sector"))
+    ]
+
+
+def _facts(text: str, rol=None, eigen_uitkering=True) -> dict:
+    return {e["entity"]: e["value"] for e in own_facts(text, _entities(text), rol, eigen_uitkering)}
+
+
+@pytest.mark.parametrize(
+    ("text", "uitkering"),
+    [
+        ("mijn ww stopt in juni, kan ik dan bijstand krijgen?", "ww"),
+        ("heb ik recht op iow of moet ik naar de bijstand? mijn ww is bijna op", "ww"),
+        ("mijn werkgever vraagt ontslag aan, heb ik daarna recht op ww?", None),
+        ("ik zit in de bijstand en wil werken", "bijstand"),
+        ("wat is het verschil tussen wga en iva", None),
+        ("geen bijstand want mijn man werkt, wel een wajong uitkering", "wajong"),
+        ("kunnen jullie iemand uit de bijstand sturen", None),
+    ],
+)
+def test_current_own_benefit(text, uitkering):
+    assert _facts(text).get("uitkering") == uitkering
+
+
+def test_employer_keeps_no_benefit():
+    assert "uitkering" not in _facts("wij nemen een monteur aan die in de ww zit", "werkgever", eigen_uitkering=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "rol", "sector"),
+    [
+        ("ik ben kok in een restaurant maar wil leraar worden", "werkende", "horeca"),
+        ("ik werkte in het onderwijs maar wil nu verpleegkundige worden", "werkzoekende", "zorg"),
+        ("ik heb gewerkt als orderpicker en zit nu in de ww", "werkzoekende", None),
+        ("wij zijn een bouwbedrijf en zoeken timmerlieden", "werkgever", "bouw"),
+    ],
+)
+def test_sector_fits_the_rol(text, rol, sector):
+    assert _facts(text, rol).get("sector") == sector
+
+
+def test_at_most_one_of_each():
+    facts = own_facts("ik ben lasser en monteur, heb ww en wajong", _entities("ik ben lasser en monteur, heb ww en wajong"), "werkende", True)
+    assert [e["entity"] for e in facts].count("sector") <= 1
+    assert [e["entity"] for e in facts].count("uitkering") <= 1

@@ -1,0 +1,97 @@
+"""bot.nlp.rol: the writer's rol from cues with precedence, the model only when it is sure."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.nlp.rol import build_model, decide, find_cues, label_for, model_probs
+
+
+@pytest.mark.parametrize(
+    ("text", "uitkeringen", "rol"),
+    [
+        # 1. a benefit plus a wish to work is a werkzoekende
+        ("ik zit in de ww en wil een cursus heftruck doen", ["ww"], "werkzoekende"),
+        ("heb bijstand maar wil graag meer uren betaald werk na mijn vrijwilligerswerk", ["bijstand"], "werkzoekende"),
+        ("ik heb ww en wil als zzp'er starten", ["ww"], "werkzoekende"),
+        ("goedemorgen, ik zit in de bijstand", ["bijstand"], "werkzoekende"),
+        # 2. an employee who names the employer stays werkende
+        ("mijn werkgever wil me ontslaan", [], "werkende"),
+        ("het bedrijf waar ik werk is failliet en ik heb mijn loon niet gekregen", [], "werkende"),
+        ("ik ben kok en werk in een snackbar in Ede", [], "werkende"),
+        ("ik ben verpleegkundige", [], "werkende"),
+        ("ik werk 20 uur en heb aanvullende bijstand", ["bijstand"], "werkende"),
+        # ... unless the job is gone
+        ("mijn werkgever heeft mij ontslagen", [], "werkzoekende"),
+        ("ik ben lasser maar al 2 jaar werkloos", [], "werkzoekende"),
+        ("ik heb geen werk en geen uitkering", ["geen"], "werkzoekende"),
+        # 3. employers who never say "werkgever"
+        ("wij zoeken een bbl leerling voor onze garage", [], "werkgever"),
+        ("onze nieuwe medewerker heeft wajong, kunnen we loonkostensubsidie krijgen?", ["wajong"], "werkgever"),
+        ("hoi ik ben werkgever", [], "werkgever"),
+        ("werkgever", [], "werkgever"),
+        # 8. someone asking for someone else is not a werkgever
+        ("mijn zoon heeft wajong en zoekt werk", ["wajong"], "werkzoekende"),
+        # nothing clear: ask
+        ("hoe werkt de no-riskpolis?", [], None),
+        ("ik werk niet", [], "werkzoekende"),
+        ("ik heb een kapsalon in Winterswijk en wil een leerling aannemen", [], "werkgever"),
+        ("Installatiebedrijf met 25 man personeel. Wij nemen een monteur aan die in de WW zit", [], "werkgever"),
+        ("ik heb een eigen bloemenwinkeltje zonder personeel en het loopt slecht", [], None),
+        ("ik doe bbl en mijn leerbedrijf zegt dat ze me niet meer nodig hebben", [], "werkende"),
+        ("ik wil een bbl opleiding doen maar ik vind geen leerbedrijf", [], "werkzoekende"),
+        ("mijn zoon van 19 heeft een wajong uitkering en zit thuis", ["wajong"], "werkzoekende"),
+        ("Mijn vader is 59 en werkt al 30 jaar als postbode", [], "werkende"),
+        ("ik ben ontslagen maar werk nu bij de Jumbo", [], None),
+    ],
+)
+def test_decide_by_cues(text, uitkeringen, rol):
+    assert decide(text, uitkeringen).rol == rol
+
+
+def test_employer_benefit_is_not_the_writers():
+    decision = decide("wij willen een jongen met wajong aannemen", ["wajong"])
+    assert decision.rol == "werkgever" and not decision.eigen_uitkering
+    assert decide("ik heb wajong en zoek werk", ["wajong"]).eigen_uitkering
+
+
+def test_conflicting_cues_ask():
+    assert decide("mijn werkgever zoekt personeel, wij hebben een vacature").rol is None
+
+
+def test_model_decides_only_when_sure_and_can_veto():
+    assert decide("hallo daar", model_probs={"werkgever": 0.85, "werkende": 0.15}).rol == "werkgever"
+    assert decide("hallo daar", model_probs={"werkgever": 0.6, "werkende": 0.4}).rol is None
+    # with DIET agreeing, a less sure model is enough
+    assert decide("hallo daar", model_probs={"werkgever": 0.6, "?": 0.4}, intent_hint=("werkgever", 0.95)).rol == "werkgever"
+    # a cue decision the model firmly contradicts becomes a question
+    assert decide("ik werk bij de gemeente", model_probs={"werkgever": 0.95}).rol is None
+
+
+def test_job_title_cue_needs_ik_ben():
+    assert "beroep" in find_cues("ik ben al 10 jaar vrachtwagenchauffeur")
+    assert "beroep" not in find_cues("de vrachtwagenchauffeur reed door rood")
+
+
+@pytest.mark.parametrize(
+    ("intent", "metadata", "label"),
+    [
+        ("inform_werkgever", None, "werkgever"),
+        ("ask_regeling", {"rol": "werkgever"}, "werkgever"),
+        ("ask_regeling", {"rol": "?"}, "?"),
+        ("out_of_scope", {"rol": None}, "geen"),
+        ("greet", None, "geen"),
+        ("ask_regeling", None, None),
+    ],
+)
+def test_training_labels(intent, metadata, label):
+    assert label_for(intent, metadata) == label
+
+
+def test_model_learns_from_examples():
+    texts = ["wij zoeken personeel", "onze zaak heeft mensen nodig", "ik zoek werk", "ik ben werkloos",
+             "ik werk als kok", "ik heb een baan", "hallo", "paspoort verlopen"] * 3
+    labels = ["werkgever", "werkgever", "werkzoekende", "werkzoekende", "werkende", "werkende", "geen", "geen"] * 3
+    model = build_model(texts, labels)
+    probs = model_probs(model, "wij zoeken nog personeel")
+    assert max(probs, key=probs.get) == "werkgever"
