@@ -5,7 +5,8 @@
 Without --base-url it starts the assistant as `make run` does (bench.system) on free ports and
 stops it afterwards. Every message goes to a fresh conversation through the public bridge API
 (POST /api/conversations, POST .../messages, GET ... slots), as an outside evaluation does.
-The set is tests/bot/eerste_berichten/*.yml: written apart from the training data, from personas;
+The set is tests/bot/eerste_berichten/heldout_*.yml (the regression gate), or with --files another
+one such as vers_c.yml (written last and never used to find errors): apart from the training data, from personas;
 `rol: "?"` means a person could not tell (asking is right there), `rol: null` means out of scope.
 
 Scores (docs in bench/README.md):
@@ -54,10 +55,10 @@ class Outcome:
     slots: dict
 
 
-def load_cases(directory: Path = HELDOUT_DIR) -> list[Case]:
-    """Every held-out message, in file order."""
+def load_cases(directory: Path = HELDOUT_DIR, pattern: str = "heldout_*.yml") -> list[Case]:
+    """Every held-out message of the files matching pattern, in file order."""
     cases = []
-    for path in sorted(directory.glob("heldout_*.yml")):
+    for path in sorted(directory.glob(pattern)):
         for row in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
             cases.append(Case(**{k: row.get(k) for k in ("text", "rol", "uitkering", "gemeente", "sector")},
                               persona=row.get("persona") or ""))
@@ -152,8 +153,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--base-url", help="a running bridge; default: start one")
     parser.add_argument("--errors", action="store_true", help="list every wrong rol and slot")
     parser.add_argument("--json", type=Path, help="write the scores and every outcome here")
+    parser.add_argument("--files", default="heldout_*.yml",
+                        help="which files of tests/bot/eerste_berichten (vers_*.yml: the set kept unseen)")
     args = parser.parse_args(argv)
-    cases = load_cases()
+    cases = load_cases(pattern=args.files)
     outcomes = run(args.base_url, cases) if args.base_url else evaluate_started_system(cases)
     result = score(outcomes)
     if args.errors:

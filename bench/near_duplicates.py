@@ -66,7 +66,7 @@ def near_duplicates(
 def remove_from_heldout(texts: set[str], directory: Path = HELDOUT_DIR) -> int:
     """Delete these messages from the held-out files; returns how many were removed."""
     removed = 0
-    for path in sorted(directory.glob("heldout_*.yml")):
+    for path in sorted([*directory.glob("heldout_*.yml"), *directory.glob("vers_*.yml")]):
         rows = yaml.safe_load(path.read_text(encoding="utf-8")) or []
         kept = [row for row in rows if row.get("text") not in texts]
         if len(kept) != len(rows):
@@ -82,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from bench.eval_first_messages import load_cases
 
-    heldout = [case.text for case in load_cases()]
+    heldout = [case.text for pattern in ("heldout_*.yml", "vers_*.yml") for case in load_cases(pattern=pattern)]
     training = list(training_texts())
     found = near_duplicates(heldout, training, args.threshold)
     for text, other, score in found:

@@ -148,7 +148,7 @@ CONTEXT_WORDS: Set[str] = {
     "wedde", "well", "wier", "winde", "wouw", "zegge", "zandberg", "stuifzand", "westhoek",
     "wetering", "wateren", "watergang", "noordeinde", "sleen", "goor", "lisse", "weert", "hee",
     "rha", "eys", "yde", "ie", "ee", "ees", "gees", "haren", "oranje", "halfweg", "handel",
-    "loo", "erp", "ell",
+    "loo", "erp", "ell", "dieren", "anderen",
 }
 
 # Names so common in ordinary sentences ("in heel Nederland", "bij hem", "in een winkel")
@@ -167,6 +167,7 @@ _WEAK_CUES = {"in", "uit", "te", "bij", "naar", "rond", "rondom", "nabij", "omge
 _STRONG_CUES = {"woon", "woont", "wonen", "woonachtig", "wonend", "woonplaats", "gemeente",
                 "gem", "gemeentes", "verhuisd", "verhuis", "kom", "kwam", "woonde", "postcode",
                 "plaats", "dorp", "stad"}
+_ARTICLES = {"de", "het", "die", "deze", "onze", "jullie", "uw", "mijn", "jouw", "welke", "elke", "andere"}
 _FUNCTION_WORDS = {"de", "het", "gemeente", "in", "te", "nu", "al", "sinds", "jaren", "hier",
                  "daar", "ook", "tegenwoordig", "op", "van", "dorp", "stad", "buurt",
                  "omgeving", "regio", "ik", "we", "wij", "zelf"}
@@ -353,9 +354,11 @@ def _cue_before(tokens: List[Tuple[int, int, str]], i: int) -> int:
     if i == 0:
         return 0
     prev = normalise(tokens[i - 1][2])
-    if prev in _STRONG_CUES:
+    # "via de gemeente een opleiding": the municipality as an organisation, a weak cue at most
+    as_organisation = prev == "gemeente" and i >= 2 and normalise(tokens[i - 2][2]) in _ARTICLES
+    if prev in _STRONG_CUES and not as_organisation:
         return 2  # "gemeente Best", "woonplaats Heel"
-    if prev not in _WEAK_CUES:
+    if prev not in _WEAK_CUES and not as_organisation:
         return 0
     # "ik woon (sinds kort) in Best", "ik kom uit Hoorn": a residence verb shortly before
     for j in range(i - 2, max(-1, i - 6), -1):
@@ -394,7 +397,8 @@ def find_places(text: str, fuzzy: bool = True) -> List[PlaceMatch]:
             found = PlaceMatch(start, end, surface, _to_gemeenten(codes), cue=cue)
             i += n
             break
-        if found is None and fuzzy and cue >= 1:
+        # "te" before an infinitive is not a place cue for a typo match ("ontslagen te worden")
+        if found is None and fuzzy and cue >= 1 and normalise(tokens[i - 1][2]) != "te":
             found = _fuzzy_at(text, tokens, i, cue)
             if found is not None:
                 i += len(_tokens(found.surface))
@@ -426,6 +430,7 @@ _NO_FUZZY = {
     "afwachting", "aanloop", "aanvraag", "behandeling", "gesprek", "scholing", "omscholing",
     "werkgever", "werkgevers", "personeel", "mensen", "winkels", "ziekenhuis", "fabriek",
     "magazijn", "kantoor", "keuken", "restaurant", "verpleeghuis", "thuiszorg", "supermarkt",
+    "school", "stage", "huis", "dienst", "buitenland", "pensioen", "opvang", "ziekte",
 }
 
 

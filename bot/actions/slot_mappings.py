@@ -48,14 +48,23 @@ def slot_before_latest_message(tracker: Tracker, name: str) -> Any:
 _CORRECTIE = re.compile(r"^\W*(nee|neen|sorry|oeps|eigenlijk|ik bedoel|correctie|verkeerd)\b", re.IGNORECASE)
 
 
+def _rol_from_cues(tracker: Tracker) -> bool:
+    """Whether the latest message's rol entity rests on what the person wrote, not on the model."""
+    return any(
+        e.get("entity") == "rol" and not str(e.get("reden") or "").startswith("model")
+        for e in tracker.latest_message.get("entities") or []
+    )
+
+
 def may_change_rol(tracker: Tracker) -> bool:
-    """A rol once set changes only by a button, an answer to the rol question or a correction:
-    a later answer ("ik zoek een nieuwe baan" from a werkende) must not move the person."""
+    """A rol once set changes only by a button, an answer to the rol question or a correction in
+    the person's own words ("nee, ik ben werkgever"): a later answer ("ik zoek een nieuwe baan"
+    from a werkende, "nee, geen uitkering") must not move the person."""
     text = latest_text(tracker)
     return (
         text.startswith("/")
         or tracker.get_slot("requested_slot") == "rol"
-        or bool(_CORRECTIE.search(text))
+        or (bool(_CORRECTIE.search(text)) and _rol_from_cues(tracker))
     )
 
 

@@ -11,7 +11,11 @@ would otherwise take whichever came last.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import yaml
 
 from knowledge.places import normalise
 
@@ -22,11 +26,19 @@ BENEFITS = ("ww", "wia", "wajong", "bijstand")
 _HOPED_BEFORE = re.compile(
     r"\b(recht op|in aanmerking( komen)? voor|aanvragen|aanvraag|terugvallen op|terug vallen op|naar de|"
     r"geen recht op|kan ik|kun je|kan je|mag je|kom ik|krijg ik|zou ik|over op|overstappen naar|"
-    r"vraag over( de| het)?|verschil tussen|hoe werkt( de| het)?|wat is( de| het| een)?|"
-    r"(iemand|mensen|kandidaat|kandidaten|jongen|meisje|man|vrouw) (met|uit|in)( de| een)?|"
-    r"die( nu)? (in|uit) de) (\w+ )?((en|of) (\w+ )?)?$"
+    r"vraag over( de| het)?|verschil tussen|hoe werkt( de| het)?|wat is( de| het| een)?) "
+    r"((?!mijn )\w+ ){0,2}((en|of) (\w+ )?)?$"
+    r"|\b(straks|binnenkort|misschien|later|anders)( \w+){0,4} $"
 )
-_HOPED_AFTER = re.compile(r"^ ?(\w+ )?(krijgen|aanvragen|aan te vragen|voor zelfstandigen|komen|aanvullen)\b")
+# Another person's benefit: an employer's candidate, "een jongen die bijstand heeft".
+_OTHERS_BEFORE = re.compile(
+    r"\b((iemand|mensen|kandidaat|kandidaten|jongen|meisje|man|vrouw|werkzoekenden|\d+ plussers|\w+ers|\w+sters) (met|uit|in)( de| een)?|"
+    r"die( \w+){0,3}) $"
+)
+_HOPED_AFTER = re.compile(
+    r"^ ?(\w+ )?(krijgen|aanvragen|aan te vragen|voor zelfstandigen|komen|aanvullen|kom ik|heb ik (daar |er )?recht|"
+    r"in aanmerking|krijg ik niet|heb ik niet|keuring|aanvraag|beoordeling)\b"
+)
 # Words before a sector that make it a wish or a former job rather than the current one.
 _WISH_BEFORE = re.compile(
     r"\b(wil|wilt|willen|graag|liefst|naar|worden|omscholen|omscholing|interesse|zou|zoek|zoeken|"
@@ -35,6 +47,35 @@ _WISH_BEFORE = re.compile(
 _PAST_BEFORE = re.compile(
     r"\b(werkte|gewerkt|was|vroeger|destijds|oude baan|vorige baan|ex|oud|gestopt) (\w+ ){0,4}$"
 )
+
+
+WERKPLEK_FILE = Path(__file__).resolve().parents[1] / "lexicons" / "sector_werkplek.yml"
+# Before a werkende's workplace: "ik werk al jaren in de", "sta 30 jaar in een", "waar ik".
+_WORKPLACE_BEFORE = re.compile(r"\b(bij|in|op|voor)( een| de| het| t)? $")
+# Before an employer's own workplace: "wij zijn een", "in ons", "mijn", or the message's start.
+_ONS_BEFORE = re.compile(r"(^|\b(wij zijn|we zijn|ons|onze|mijn|ik heb|heb|hebben|als|eigenaar van|directeur van)( \w+){0,3}) $")
+_WERKT_BEFORE = re.compile(r"\b(werk|werkzaam|sta|zit|ben|werkte)( \w+){0,4} (bij|in|op|voor|aan)( de| het| een)? $")
+
+
+@lru_cache(maxsize=1)
+def _werkplekken() -> Dict[Tuple[str, ...], str]:
+    """Normalised workplace phrase (as a token tuple) → sector."""
+    data = yaml.safe_load(WERKPLEK_FILE.read_text(encoding="utf-8")) or {}
+    return {tuple(normalise(p).split()): sector for sector, phrases in data.items() for p in phrases}
+
+
+def werkplek_entities(text: str) -> List[Entity]:
+    """Workplace mentions (bot/lexicons/sector_werkplek.yml) as sector entities with spans."""
+    tokens = [(m.start(), m.end(), normalise(m.group(0))) for m in re.finditer(r"[^\W_]+", text)]
+    index = _werkplekken()
+    found = []
+    for i in range(len(tokens)):
+        for n in (3, 2, 1):
+            key = tuple(t[2] for t in tokens[i : i + n])
+            if len(key) == n and key in index:
+                found.append({"entity": "sector", "value": index[key], "start": tokens[i][0], "end": tokens[i + n - 1][1]})
+                break
+    return found
 
 
 def _before(text: str, entity: Entity) -> str:
@@ -47,13 +88,15 @@ def _after(text: str, entity: Entity) -> str:
     return " " + normalise(text[int(entity["end"]):])
 
 
-def current_uitkering(text: str, entities: Sequence[Entity]) -> Optional[Entity]:
-    """The benefit the writer has now, or None (only hoped-for or other people's benefits)."""
+def current_uitkering(text: str, entities: Sequence[Entity], for_someone_else: bool = False) -> Optional[Entity]:
+    """The benefit the writer (or, writing for someone else, that person) has now, or None when the
+    message only names hoped-for benefits or other people's."""
     kept = []
     for entity in entities:
-        if entity.get("value") in BENEFITS and (
-            _HOPED_BEFORE.search(_before(text, entity)) or _HOPED_AFTER.search(_after(text, entity))
-        ):
+        before = _before(text, entity)
+        hoped = _HOPED_BEFORE.search(before) or _HOPED_AFTER.search(_after(text, entity))
+        others = not for_someone_else and _OTHERS_BEFORE.search(before)
+        if entity.get("value") in BENEFITS and (hoped or others):
             continue
         kept.append(entity)
     if not kept:
@@ -65,6 +108,9 @@ def current_uitkering(text: str, entities: Sequence[Entity]) -> Optional[Entity]
 
 def current_sector(text: str, entities: Sequence[Entity], rol: Optional[str]) -> Optional[Entity]:
     """The sector of the job the writer has (werkende, werkgever) or wants (werkzoekende)."""
+    entities = list(entities)
+    if rol is not None:
+        entities += [e for e in werkplek_entities(text) if _at_work(text, e, rol)]
     if not entities:
         return None
     wish = [e for e in entities if _WISH_BEFORE.search(_before(text, e))]
@@ -72,19 +118,31 @@ def current_sector(text: str, entities: Sequence[Entity], rol: Optional[str]) ->
     now = [e for e in entities if e not in wish and e not in past]
     if rol == "werkzoekende":
         return wish[-1] if wish else None
-    if rol in ("werkende", "werkgever"):
-        return now[0] if now else None
-    return now[0] if now else None
+    # Where beats what: "secretaresse in het ziekenhuis" is zorg, "monteur bij een installatiebedrijf" installatie.
+    workplace = [e for e in now if _WORKPLACE_BEFORE.search(_before(text, e))]
+    return (workplace or now or [None])[0]
 
 
-def own_facts(text: str, entities: List[Entity], rol: Optional[str], eigen_uitkering: bool) -> List[Entity]:
+def _at_work(text: str, entity: Entity, rol: str) -> bool:
+    """Whether a workplace mention is about working there, for this rol."""
+    before = normalise(text[: int(entity["start"])]) + " "
+    if rol == "werkgever":
+        return bool(_ONS_BEFORE.search(before))
+    if rol == "werkende":
+        return bool(_WERKT_BEFORE.search(before)) or "waar ik" in normalise(text[int(entity["end"]) :])[:20]
+    return bool(_WISH_BEFORE.search(before))
+
+
+def own_facts(
+    text: str, entities: List[Entity], rol: Optional[str], eigen_uitkering: bool, for_someone_else: bool = False
+) -> List[Entity]:
     """The entities with one uitkering and one sector that belong to the writer (or none)."""
     uitkeringen = [e for e in entities if e.get("entity") == "uitkering"]
     sectoren = [e for e in entities if e.get("entity") == "sector"]
     rest = [e for e in entities if e.get("entity") not in ("uitkering", "sector")]
     keep = []
     if eigen_uitkering:
-        uitkering = current_uitkering(text, uitkeringen)
+        uitkering = current_uitkering(text, uitkeringen, for_someone_else)
         keep += [uitkering] if uitkering else []
     sector = current_sector(text, sectoren, rol)
     keep += [sector] if sector else []

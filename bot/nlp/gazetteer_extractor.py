@@ -77,10 +77,12 @@ def _canonical_value(name: str, ent: Dict[Text, Any], text: str) -> Optional[str
     value = ent.get("value")
     span = text[int(ent.get("start", 0)) : int(ent.get("end", 0))]
     if name == "gemeente":
-        # exact names only: a typo match on a word DIET took for a place is a false fill
-        cands = resolve_place(str(value), fuzzy=False) if value else []
+        # Typo matching only for a bare answer ("rotterdm"): inside a sentence a word DIET took
+        # for a place and a typo match put close to one is a false fill ("worden" → Woerden).
+        fuzzy = span.strip() == text.strip()
+        cands = resolve_place(str(value), fuzzy=fuzzy) if value else []
         if len(cands) != 1:
-            cands = resolve_place(span, fuzzy=False)  # span text before synonym mapping
+            cands = resolve_place(span, fuzzy=fuzzy)  # span text before synonym mapping
         return cands[0].naam if len(cands) == 1 else None
     if name in lexicon.VALUES:
         if value in lexicon.VALUES[name]:

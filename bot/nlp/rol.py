@@ -31,6 +31,9 @@ from knowledge.places import normalise
 ROLLEN = ("werkende", "werkzoekende", "werkgever")
 BENEFITS = ("ww", "wia", "wajong", "bijstand")
 CUES_FILE = Path(__file__).resolve().parents[1] / "lexicons" / "rol.yml"
+# Without a cue the model decides only on a message of this many words: a short answer
+# ("nee, geen uitkering") says nothing about the rol.
+MODEL_MIN_WORDS = 5
 # Minimum model probability to decide without a cue; below it the dialogue asks.
 MODEL_THRESHOLD = 0.8
 # Against a cue-based decision the model must be this sure to make it a conflict.
@@ -49,15 +52,21 @@ def cue_patterns() -> Dict[str, Tuple[Pattern[str], ...]]:
     return {group: tuple(re.compile(p) for p in patterns or ()) for group, patterns in data.items()}
 
 
+# A sector word that names an organisation, not a job ("Installatiebedrijf met 25 man").
+_ORGANISATIE = re.compile(r"(bedrijf|bedrijfje|winkel|praktijk|organisatie|zaak|kwekerij|restaurant|hotel|centrum|bureau|instelling|school|fabriek)$")
 _IK_BEN = re.compile(r"\b(ik ben|ben ik|ik ben een|ik ben nu|ik ben al \w+ jaar|ik werk als|werkzaam als) $")
 
 
 def find_cues(text: str) -> FrozenSet[str]:
     """The cue groups that occur in text, plus `beroep` for "ik ben kok" (a job title from the
-    sector lexicon right after "ik ben" or "ik werk als")."""
+    sector lexicon right after "ik ben" or "ik werk als", or opening the message: "Docent op een mbo")."""
     norm = normalise(text or "")
     found = {g for g, patterns in cue_patterns().items() if any(p.search(norm) for p in patterns)}
-    if any(_IK_BEN.search(norm[: m.start]) for m in lexicon.find_terms(norm, ("sector",))):
+    if any(
+        (_IK_BEN.search(norm[: m.start]) or (not norm[: m.start].strip() and not _ORGANISATIE.search(m.surface)))
+        and not norm[m.end :].startswith(" geweest")
+        for m in lexicon.find_terms(norm, ("sector",))
+    ):
         found.add("beroep")
     return frozenset(found)
 
@@ -86,45 +95,58 @@ def decide(
     rol, reden, candidates = _by_cues(cues, benefit)
     if rol is None and candidates:
         rol, reden = _tie_break(candidates, probs, reden)
-    elif rol is None:
+    elif rol is None and len(text.split()) >= MODEL_MIN_WORDS:
         rol, reden = _by_model(probs, intent_hint)
-    elif _model_disagrees(rol, probs):
+    elif reden in WEAK_REASONS and _model_disagrees(rol, probs):
         return RolDecision(None, f"tegenstrijdig: {reden}, model anders", cues)
     return RolDecision(rol, reden, cues, eigen_uitkering=rol != "werkgever")
 
 
 Uitkomst = Tuple[Optional[str], str, Tuple[str, ...]]
+# Decisions on weak cues only, which a firm model may still turn into a question.
+WEAK_REASONS = frozenset({"eigen bedrijf", "heeft werk (beroep of context)", "zoekt werk of wil een eigen bedrijf starten"})
 
 
 def _by_cues(cues: FrozenSet[str], benefit: bool) -> Uitkomst:
     """Rules 1-6 of the precedence in the module docstring; a conflict names its candidates."""
     werkgever = "werkgever" in cues
-    bedrijf = "bedrijf" in cues
+    bedrijf = "bedrijf" in cues  # "ons bedrijf" alone counts only without worker cues, below
     zonder = "zonder_werk" in cues
     start = "start_eigen_bedrijf" in cues
-    werkt_sterk = "werkende" in cues or ("zzp" in cues and not start)
+    werkt_sterk = "werkende" in cues or ("zzp" in cues and not start and not zonder)
     # A job title or "mijn werkgever" says less than "ik werk": a dismissal in the past overrules it.
     werkt = werkt_sterk or (not zonder and bool({"werkende_context", "beroep"} & cues))
-    if "ander_persoon" in cues and not werkgever:
+    if "ander_persoon" in cues and not werkgever and "werkende" not in cues:
         return _ander_persoon(cues, benefit)
     if werkgever:
         if benefit and start:
             return "werkzoekende", "uitkering en wil een eigen bedrijf starten", ()
-        if werkt or zonder:
-            return None, "tegenstrijdig: werkgever en werknemer", ("werkgever", "werkende" if werkt else "werkzoekende")
+        # "ik werk bij P&O ... wij willen iemand aannemen": the staff department speaks for the employer
+        if "hr" in cues and werkt_sterk and not zonder and "werkende_context" not in cues:
+            return "werkgever", "werkgever-signaal", ()
+        # A job title ("fruitteler hier") may be the owner's own trade; "ik werk bij" or "mijn baas" may not.
+        if werkt_sterk or (not zonder and "werkende_context" in cues):
+            return None, "tegenstrijdig: werkgever en werknemer", ("werkgever", "werkende")
+        # "wij zoeken chauffeurs, wie heeft geen werk?": the people without work are the candidates
         return "werkgever", "werkgever-signaal", ()
-    if bedrijf:
-        if werkt or zonder or benefit:
+    if "zzp" in cues and not start and not zonder:
+        # "mijn eigen garage, alleen ik": a business without staff is a werkende's own work
+        return "werkende", "heeft werk", ()
+    if "ons_bedrijf" in cues and not bedrijf and not werkt:
+        bedrijf = True  # "ons bedrijf zoekt ..." without worker cues: the owner speaks
+    if bedrijf and zonder and not werkt_sterk:
+        return "werkzoekende", "bedrijf gestopt of geen werk", ()
+    if bedrijf and not start:
+        if werkt or benefit or "zoekt_werk" in cues:
             other = "werkende" if werkt else "werkzoekende"
-            return None, "tegenstrijdig: eigen bedrijf en werknemer of uitkering", ("werkgever", other)
-        if not start:
-            return "werkgever", "eigen bedrijf", ()
+            return None, "tegenstrijdig: eigen bedrijf en werknemer, uitkering of werk zoeken", ("werkgever", other)
+        return "werkgever", "eigen bedrijf", ()
     if (zonder or benefit) and not werkt_sterk:
         return "werkzoekende", "geen werk" if zonder else "uitkering zonder werk", ()
     if zonder and werkt_sterk:
         return None, "tegenstrijdig: werk en geen werk", ("werkende", "werkzoekende")
     if werkt:
-        return "werkende", "heeft werk", ()
+        return "werkende", "heeft werk" if werkt_sterk else "heeft werk (beroep of context)", ()
     if start or "zoekt_werk" in cues:
         return "werkzoekende", "zoekt werk of wil een eigen bedrijf starten", ()
     return None, "geen duidelijk signaal", ()

@@ -36,7 +36,7 @@ EXTRACTOR = "RolClassifier"
 ROLE_INTENTS = {f"inform_{r}": r for r in rol_rules.ROLLEN}
 # Intents a decided rol turns into inform_<rol>: they only state facts, or were not understood.
 RETARGETED = set(ROLE_INTENTS) | {"inform", "nlu_fallback", "greet", "affirm"}
-# An out_of_scope this sure is not ours to triage, whatever words it contains (spam, toeslagen).
+# An out_of_scope this sure, without a single rol cue, is not ours to triage (spam, toeslagen).
 OUT_OF_SCOPE_SURE = 0.7
 _MODEL_FILE = "rol_model.joblib"
 
@@ -110,13 +110,15 @@ class RolClassifier(GraphComponent):
         intent = message.get(INTENT) or {}
         name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
         entities: List[Dict[Text, Any]] = list(message.get(ENTITIES) or [])
-        if name == "out_of_scope" and confidence >= OUT_OF_SCOPE_SURE:
+        if name == "out_of_scope" and confidence >= OUT_OF_SCOPE_SURE and not rol_rules.find_cues(text):
             return
         probs = rol_rules.model_probs(self._model, text) if self._model is not None else None
         hint = (ROLE_INTENTS[name], confidence) if name in ROLE_INTENTS else None
-        eigen = eigenaar.current_uitkering(text, [e for e in entities if e.get("entity") == "uitkering"])
+        for_someone_else = "ander_persoon" in rol_rules.find_cues(text)
+        uitkeringen = [e for e in entities if e.get("entity") == "uitkering"]
+        eigen = eigenaar.current_uitkering(text, uitkeringen, for_someone_else)
         decision = rol_rules.decide(text, [str(eigen["value"])] if eigen else [], probs, hint)
-        entities = eigenaar.own_facts(text, entities, decision.rol, decision.eigen_uitkering)
+        entities = eigenaar.own_facts(text, entities, decision.rol, decision.eigen_uitkering, for_someone_else)
         if decision.rol is not None:
             entities.append(_rol_entity(decision.rol, text, decision.reden))
             unnamed_regeling = name == "ask_regeling" and not any(e.get("entity") == "regeling" for e in entities)

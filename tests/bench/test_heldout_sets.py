@@ -14,7 +14,7 @@ from bench.near_duplicates import NLU_DIR, THRESHOLD, near_duplicates, plain, tr
 from bridge.core.config import PROJECT_ROOT
 
 GEMEENTEN = {row["gemeente"] for row in csv.DictReader(
-    (PROJECT_ROOT / "knowledge" / "gemeenten-arbeidsmarktregio.csv").open(encoding="utf-8"))}
+    (PROJECT_ROOT / "knowledge" / "gemeenten-arbeidsmarktregio.csv").read_text(encoding="utf-8").splitlines())}
 VALUES = {
     "rol": {"werkende", "werkzoekende", "werkgever", "?", None},
     "uitkering": {"ww", "wia", "wajong", "bijstand", "geen", None},
@@ -33,7 +33,7 @@ def test_heldout_set_is_large_and_labelled_with_contract_values(cases):
     in_scope = [c for c in cases if c.rol is not None]
     assert len(in_scope) >= 400
     assert sum(1 for c in cases if c.rol is None) >= 40
-    for case in cases:
+    for case in cases + load_cases(pattern="vers_*.yml"):
         for field, allowed in VALUES.items():
             assert getattr(case, field) in allowed, (field, case.text)
         assert case.gemeente is None or case.gemeente in GEMEENTEN, case.gemeente
@@ -60,7 +60,8 @@ def test_persona_training_data_is_large_and_labelled():
 
 
 def test_no_heldout_message_is_a_near_duplicate_of_training_data(cases):
-    found = near_duplicates([c.text for c in cases], list(training_texts()), THRESHOLD)
+    texts = [c.text for c in cases] + [c.text for c in load_cases(pattern="vers_*.yml")]
+    found = near_duplicates(texts, list(training_texts()), THRESHOLD)
     assert found == [], found[:5]
 
 

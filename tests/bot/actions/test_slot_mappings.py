@@ -39,10 +39,10 @@ def test_ambiguous_place_leaves_gemeente_empty_and_keeps_the_choices(domain):
     assert responses(dispatcher) == []
 
 
-def _later_answer(text: str, new_rol: str, requested_slot: str) -> Tracker:
+def _later_answer(text: str, new_rol: str, requested_slot: str, reden: str = "werkgever-signaal") -> Tracker:
     """A werkende in the intake whose later message carries another rol entity."""
     parse = {"text": text, "intent": {"name": "inform", "confidence": 0.9},
-             "entities": [{"entity": "rol", "value": new_rol, "extractor": "RolClassifier"}]}
+             "entities": [{"entity": "rol", "value": new_rol, "extractor": "RolClassifier", "reden": reden}]}
     events = [
         {"event": "action", "name": "action_listen"},
         {"event": "user", "text": "ik werk als kok", "parse_data": {"text": "ik werk als kok"}},
@@ -68,3 +68,9 @@ def _later_answer(text: str, new_rol: str, requested_slot: str) -> Tracker:
 def test_rol_once_set_changes_only_by_correction(domain, text, requested_slot, expected):
     events, _ = run(ValidateSlotMappings(), _later_answer(text, "werkgever" if expected == "werkgever" else "werkzoekende", requested_slot), domain)
     assert slot_events(events)["rol"] == expected
+
+
+def test_a_plain_no_with_a_model_guess_keeps_the_rol(domain):
+    tracker = _later_answer("nee, geen uitkering", "werkzoekende", "uitkering", reden="model (0.85)")
+    events, _ = run(ValidateSlotMappings(), tracker, domain)
+    assert slot_events(events)["rol"] == "werkende"

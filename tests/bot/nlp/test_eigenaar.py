@@ -46,6 +46,14 @@ def test_employer_keeps_no_benefit():
         ("ik werkte in het onderwijs maar wil nu verpleegkundige worden", "werkzoekende", "zorg"),
         ("ik heb gewerkt als orderpicker en zit nu in de ww", "werkzoekende", None),
         ("wij zijn een bouwbedrijf en zoeken timmerlieden", "werkgever", "bouw"),
+        # workplaces (bot/lexicons/sector_werkplek.yml) count only when the sentence is about working there
+        ("ik werk al 20 jaar op een varkensbedrijf", "werkende", "landbouw"),
+        ("ik heb wajong en zou heel graag in een winkel werken", "werkzoekende", "detailhandel"),
+        ("wij zijn een ziekenhuis in apeldoorn", "werkgever", "zorg"),
+        ("ik breng de kinderen naar de bso en werk thuis", "werkende", None),
+        ("kunnen jullie via de gemeente iemand sturen", "werkgever", None),
+        ("ik werk als secretaresse in het ziekenhuis in tilburg", "werkende", "zorg"),
+        ("ik werk als monteur bij een installatiebedrijf", "werkende", "installatie"),
     ],
 )
 def test_sector_fits_the_rol(text, rol, sector):

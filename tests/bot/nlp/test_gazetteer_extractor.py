@@ -84,6 +84,12 @@ def test_diet_gemeente_typo_is_resolved_without_cue() -> None:
     assert _values(canonical_entities(text, diet)) == {("gemeente", "Rotterdam")}
 
 
+def test_diet_gemeente_typo_inside_a_sentence_is_not_a_place() -> None:
+    text = "ik ben bang om ontslagen te worden"
+    diet = [{"entity": "gemeente", "value": "worden", "start": 28, "end": 34}]
+    assert _values(canonical_entities(text, diet)) == set()
+
+
 def test_jobcoach_conflict_between_behoefte_and_regeling() -> None:
     text = "hoe krijg ik een jobcoach"
     diet = [{"entity": "regeling", "value": "aanpassing_werkplek", "start": 17, "end": 25}]

@@ -60,12 +60,14 @@ def test_conflicting_cues_ask():
 
 
 def test_model_decides_only_when_sure_and_can_veto():
-    assert decide("hallo daar", model_probs={"werkgever": 0.85, "werkende": 0.15}).rol == "werkgever"
-    assert decide("hallo daar", model_probs={"werkgever": 0.6, "werkende": 0.4}).rol is None
+    assert decide("hallo daar, ik heb een vraag", model_probs={"werkgever": 0.85, "werkende": 0.15}).rol == "werkgever"
+    assert decide("hallo daar, ik heb een vraag", model_probs={"werkgever": 0.6, "werkende": 0.4}).rol is None
     # with DIET agreeing, a less sure model is enough
-    assert decide("hallo daar", model_probs={"werkgever": 0.6, "?": 0.4}, intent_hint=("werkgever", 0.95)).rol == "werkgever"
-    # a cue decision the model firmly contradicts becomes a question
-    assert decide("ik werk bij de gemeente", model_probs={"werkgever": 0.95}).rol is None
+    assert decide("hallo daar, ik heb een vraag", model_probs={"werkgever": 0.6, "?": 0.4}, intent_hint=("werkgever", 0.95)).rol == "werkgever"
+    # a decision on weak cues (a job title) that the model firmly contradicts becomes a question
+    assert decide("ik ben verpleegkundige", model_probs={"werkgever": 0.95}).rol is None
+    # a strong cue stands
+    assert decide("ik werk bij de gemeente", model_probs={"werkgever": 0.95}).rol == "werkende"
 
 
 def test_job_title_cue_needs_ik_ben():
