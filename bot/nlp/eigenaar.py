@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-import yaml
-
+from bot.nlp import lexicon
 from knowledge.places import normalise
 
 Entity = Dict[str, Any]
@@ -49,7 +47,6 @@ _PAST_BEFORE = re.compile(
 )
 
 
-WERKPLEK_FILE = Path(__file__).resolve().parents[1] / "lexicons" / "sector_werkplek.yml"
 # Before a werkende's workplace: "ik werk al jaren in de", "sta 30 jaar in een", "waar ik".
 _WORKPLACE_BEFORE = re.compile(r"\b(bij|in|op|voor)( een| de| het| t)? $")
 # Before an employer's own workplace: "wij zijn een", "in ons", "mijn", or the message's start.
@@ -60,7 +57,7 @@ _WERKT_BEFORE = re.compile(r"\b(werk|werkzaam|sta|zit|ben|werkte)( \w+){0,4} (bi
 @lru_cache(maxsize=1)
 def _werkplekken() -> Dict[Tuple[str, ...], str]:
     """Normalised workplace phrase (as a token tuple) → sector."""
-    data = yaml.safe_load(WERKPLEK_FILE.read_text(encoding="utf-8")) or {}
+    data = lexicon.read_lexicon_file("sector_werkplek")
     return {tuple(normalise(p).split()): sector for sector, phrases in data.items() for p in phrases}
 
 

@@ -23,28 +23,31 @@ LEXICON_DIR = Path(__file__).resolve().parents[1] / "lexicons"
 ENTITIES = ("uitkering", "sector", "behoefte", "regeling")
 
 
-def load_lexicon(directory: Path = LEXICON_DIR) -> Dict[str, Dict[str, Tuple[str, ...]]]:
-    """entity → canonical value → phrases, read from `<directory>/<entity>.yml`, in file order.
+def read_lexicon_file(name: str, directory: Path = LEXICON_DIR) -> Dict[str, Tuple[str, ...]]:
+    """`<directory>/<name>.yml` as key → phrases, in file order: the one reader of bot/lexicons
+    (the entity lexicons here, the rol cues in rol.py, the workplaces in eigenaar.py).
 
-    Each file is a mapping of value → non-empty list of strings; anything else is an error that
+    Each file is a mapping of key → non-empty list of strings; anything else is an error that
     names the file (an unquoted `no` or `on` would otherwise turn into a boolean).
     """
-    lexicon: Dict[str, Dict[str, Tuple[str, ...]]] = {}
-    for entity in ENTITIES:
-        path = directory / f"{entity}.yml"
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or not data:
-            raise ValueError(f"{path}: expected a mapping of value → list of phrases")
-        values: Dict[str, Tuple[str, ...]] = {}
-        for value, phrases in data.items():
-            if not isinstance(value, str) or not isinstance(phrases, list) or not phrases:
-                raise ValueError(f"{path}: {value!r} must map to a non-empty list of phrases")
-            bad = [p for p in phrases if not isinstance(p, str) or not p.strip()]
-            if bad:
-                raise ValueError(f"{path}: {value!r} has phrases that are not text: {bad!r} (quote them)")
-            values[value] = tuple(phrases)
-        lexicon[entity] = values
-    return lexicon
+    path = directory / f"{name}.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not data:
+        raise ValueError(f"{path}: expected a mapping of value → list of phrases")
+    values: Dict[str, Tuple[str, ...]] = {}
+    for value, phrases in data.items():
+        if not isinstance(value, str) or not isinstance(phrases, list) or not phrases:
+            raise ValueError(f"{path}: {value!r} must map to a non-empty list of phrases")
+        bad = [p for p in phrases if not isinstance(p, str) or not p.strip()]
+        if bad:
+            raise ValueError(f"{path}: {value!r} has phrases that are not text: {bad!r} (quote them)")
+        values[value] = tuple(phrases)
+    return values
+
+
+def load_lexicon(directory: Path = LEXICON_DIR) -> Dict[str, Dict[str, Tuple[str, ...]]]:
+    """entity → canonical value → phrases, read from `<directory>/<entity>.yml`."""
+    return {entity: read_lexicon_file(entity, directory) for entity in ENTITIES}
 
 
 # entity → canonical value → phrases (written as users type them; matched after normalise()).

@@ -20,17 +20,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Pattern, Sequence, Tuple
-
-import yaml
 
 from bot.nlp import lexicon
 from knowledge.places import normalise
 
 ROLLEN = ("werkende", "werkzoekende", "werkgever")
 BENEFITS = ("ww", "wia", "wajong", "bijstand")
-CUES_FILE = Path(__file__).resolve().parents[1] / "lexicons" / "rol.yml"
 # Without a cue the model decides only on a message of this many words: a short answer
 # ("nee, geen uitkering") says nothing about the rol.
 MODEL_MIN_WORDS = 5
@@ -48,8 +44,8 @@ HINT_MODEL_MIN = 0.5
 @lru_cache(maxsize=1)
 def cue_patterns() -> Dict[str, Tuple[Pattern[str], ...]]:
     """Cue group → compiled patterns, from bot/lexicons/rol.yml."""
-    data = yaml.safe_load(CUES_FILE.read_text(encoding="utf-8")) or {}
-    return {group: tuple(re.compile(p) for p in patterns or ()) for group, patterns in data.items()}
+    data = lexicon.read_lexicon_file("rol")
+    return {group: tuple(re.compile(p) for p in patterns) for group, patterns in data.items()}
 
 
 # A sector word that names an organisation, not a job ("Installatiebedrijf met 25 man").
@@ -110,7 +106,8 @@ WEAK_REASONS = frozenset({"eigen bedrijf", "heeft werk (beroep of context)", "zo
 def _by_cues(cues: FrozenSet[str], benefit: bool) -> Uitkomst:
     """Rules 1-6 of the precedence in the module docstring; a conflict names its candidates."""
     werkgever = "werkgever" in cues
-    bedrijf = "bedrijf" in cues  # "ons bedrijf" alone counts only without worker cues, below
+    # "ons bedrijf" alone counts only without worker cues, below; an HR adviser speaks for the business
+    bedrijf = "bedrijf" in cues or "hr" in cues
     zonder = "zonder_werk" in cues
     start = "start_eigen_bedrijf" in cues
     werkt_sterk = "werkende" in cues or ("zzp" in cues and not start and not zonder)

@@ -51,7 +51,7 @@ def test_handback_keeps_the_intake_and_the_bot_goes_on(system: RunningSystem) ->
 
         _send(client, conversation_id, "ik wil graag een medewerker spreken")
         assert _conversation(client, conversation_id)["status"] == "wacht_op_medewerker"
-        case = next(c for c in client.get("/api/handoffs", headers=system.staff_headers()).json()
+        case = next(c for c in client.get("/api/handoffs", headers=system.staff_headers()).json()["data"]
                     if c["conversation_id"] == conversation_id)
 
         csrf = _staff_login(system, client, case["queue"])
