@@ -42,6 +42,23 @@ from bot.nlp.rol import build_model, decide, find_cues, label_for, model_probs
         ("ik wil een bbl opleiding doen maar ik vind geen leerbedrijf", [], "werkzoekende"),
         ("mijn zoon van 19 heeft een wajong uitkering en zit thuis", ["wajong"], "werkzoekende"),
         ("Mijn vader is 59 en werkt al 30 jaar als postbode", [], "werkende"),
+        # employers by company type and hiring, without the word "werkgever"
+        ("fruitteler in de betuwe hier. elk jaar zoeken wij plukkers", [], "werkgever"),
+        ("Ons installatiebedrijf heeft vorig jaar drie monteurs van boven de 56 aangenomen", [], "werkgever"),
+        ("Kunnen jullie orderpickers uit de bijstand voordragen voor onze magazijnen?", [], "werkgever"),
+        ("Als HR-adviseur wil ik weten of wij mensen eerst kunnen laten meelopen", [], "werkgever"),
+        # a business without staff is a werkende's own work; a business given up is not
+        ("Ik heb een eigen garage in Drachten, alleen ik.", [], "werkende"),
+        ("mijn eenmanszaak als schilder heb ik moeten stoppen, geen opdrachten meer", [], "werkzoekende"),
+        # tense and hypotheticals
+        ("ik ben bang dat ik mijn baan kwijt raak, straks zit ik in de ww", [], "werkende"),
+        ("Ik werk op Ameland in een hotel met een seizoenscontract", [], "werkende"),
+        ("ik zoek werk in schoonmaak, ik werk heel hard", [], "werkzoekende"),
+        ("werk zoeken in den bosh", [], "werkzoekende"),
+        ("ik werk als vrijwilliger bij de voedselbank en wil betaald werk", [], "werkzoekende"),
+        # someone else, unless the writer speaks of their own work
+        ("Ik werk al 12 jaar in de thuiszorg maar mijn moeder heeft dementie", [], "werkende"),
+        ("mijn man is vrachtwagenchauffeur en zit thuis met een burn out, hij is nog wel in dienst", [], "werkende"),
         ("ik ben ontslagen maar werk nu bij de Jumbo", [], None),
     ],
 )
