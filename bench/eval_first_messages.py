@@ -34,7 +34,6 @@ from bridge.core.config import PROJECT_ROOT
 
 HELDOUT_DIR = PROJECT_ROOT / "tests" / "bot" / "eerste_berichten"
 SLOTS = ("uitkering", "sector", "gemeente")
-ROLLEN = ("werkende", "werkzoekende", "werkgever")
 # Allow plenty of conversations from one address during the run.
 LIMITS = {"RATE_LIMIT_NEW_CONVERSATIONS": "100000/minute", "RATE_LIMIT_PER_CLIENT": "100000/minute"}
 

@@ -105,7 +105,8 @@ def kamerbrief_arrangeur(rol: str, uitkering: str) -> str:
     return "sociale_partners" if rol == "werkende" else "gemeente"
 
 
-def _gemeenten() -> set[str]:
+def gemeente_names() -> set[str]:
+    """The official CBS names of all gemeenten (contract values of the `gemeente` slot)."""
     with GEMEENTEN_FILE.open(encoding="utf-8", newline="") as handle:
         return {row["gemeente"] for row in csv.DictReader(handle)}
 
@@ -113,7 +114,7 @@ def _gemeenten() -> set[str]:
 def load_personas(path: Path = PERSONAS_FILE) -> list[Persona]:
     """Read and check the personas; ValueError on a value outside the contract or a wrong expectation."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    gemeenten = _gemeenten()
+    gemeenten = gemeente_names()
     allowed = {"rol": ROLLEN, "uitkering": UITKERINGEN, "sector": SECTOREN, "behoefte": BEHOEFTEN}
     personas: list[Persona] = []
     for item in raw.get("personas") or []:

@@ -3,7 +3,9 @@
 A message names more than the writer's situation: the benefit someone hopes to get ("heb ik
 daarna recht op WW?", "kan ik dan bijstand krijgen?"), an employer's candidate ("iemand uit de
 bijstand"), a former job of a werkzoekende ("ik werkte in het onderwijs"), the sector a werkende
-wants to move to ("ik ben kok maar wil leraar worden"). Each function takes the gazetteer's
+wants to move to ("ik ben kok maar wil leraar worden"). Workplaces that name a sector only in a
+sentence about working there ("in een winkel", "wij zijn een ziekenhuis") come from
+bot/lexicons/sector_werkplek.yml. Each function takes the gazetteer's
 entities and returns the ones that fill the person's slot; at most one per slot, because Rasa
 would otherwise take whichever came last.
 """
@@ -47,10 +49,11 @@ _PAST_BEFORE = re.compile(
 )
 
 
-# Before a werkende's workplace: "ik werk al jaren in de", "sta 30 jaar in een", "waar ik".
+# Before a workplace rather than a job title: "secretaresse in het ziekenhuis" is zorg.
 _WORKPLACE_BEFORE = re.compile(r"\b(bij|in|op|voor)( een| de| het| t)? $")
 # Before an employer's own workplace: "wij zijn een", "in ons", "mijn", or the message's start.
 _ONS_BEFORE = re.compile(r"(^|\b(wij zijn|we zijn|ons|onze|mijn|ik heb|heb|hebben|als|eigenaar van|directeur van)( \w+){0,3}) $")
+# Before a werkende's workplace: "ik werk al jaren in de", "sta 30 jaar in een".
 _WERKT_BEFORE = re.compile(r"\b(werk|werkzaam|sta|zit|ben|werkte)( \w+){0,4} (bij|in|op|voor|aan)( de| het| een)? $")
 
 

@@ -82,10 +82,11 @@ def decide(
     uitkeringen: Iterable[str] = (),
     model_probs: Optional[Mapping[str, float]] = None,
     intent_hint: Optional[Tuple[str, float]] = None,
+    cues: Optional[FrozenSet[str]] = None,
 ) -> RolDecision:
-    """Decide the writer's rol from the text, the writer's own benefits found in it, the model's
-    probabilities and the rol of the intent DIET chose (with its confidence)."""
-    cues = find_cues(text)
+    """Decide the writer's rol from the text (or its cues, when already found), the writer's own
+    benefits found in it, the model's probabilities and the rol of DIET's intent (with its confidence)."""
+    cues = find_cues(text) if cues is None else cues
     benefit = any(u in BENEFITS for u in uitkeringen)
     probs = dict(model_probs or {})
     rol, reden, candidates = _by_cues(cues, benefit)

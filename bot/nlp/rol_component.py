@@ -110,14 +110,15 @@ class RolClassifier(GraphComponent):
         intent = message.get(INTENT) or {}
         name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
         entities: List[Dict[Text, Any]] = list(message.get(ENTITIES) or [])
-        if name == "out_of_scope" and confidence >= OUT_OF_SCOPE_SURE and not rol_rules.find_cues(text):
+        cues = rol_rules.find_cues(text)
+        if name == "out_of_scope" and confidence >= OUT_OF_SCOPE_SURE and not cues:
             return
         probs = rol_rules.model_probs(self._model, text) if self._model is not None else None
         hint = (ROLE_INTENTS[name], confidence) if name in ROLE_INTENTS else None
-        for_someone_else = "ander_persoon" in rol_rules.find_cues(text)
+        for_someone_else = "ander_persoon" in cues
         uitkeringen = [e for e in entities if e.get("entity") == "uitkering"]
         eigen = eigenaar.current_uitkering(text, uitkeringen, for_someone_else)
-        decision = rol_rules.decide(text, [str(eigen["value"])] if eigen else [], probs, hint)
+        decision = rol_rules.decide(text, [str(eigen["value"])] if eigen else [], probs, hint, cues)
         entities = eigenaar.own_facts(text, entities, decision.rol, decision.eigen_uitkering, for_someone_else)
         if decision.rol is not None:
             entities.append(_rol_entity(decision.rol, text, decision.reden))

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
-from pathlib import Path
-
 import pytest
 import yaml
 
 from bench.eval_first_messages import Case, load_cases, rol_verdict, score
 from bench.near_duplicates import NLU_DIR, THRESHOLD, near_duplicates, plain, training_texts
-from bridge.core.config import PROJECT_ROOT
+from bench.personas import ROLLEN, SECTOREN, UITKERINGEN, gemeente_names
 
-GEMEENTEN = {row["gemeente"] for row in csv.DictReader(
-    (PROJECT_ROOT / "knowledge" / "gemeenten-arbeidsmarktregio.csv").read_text(encoding="utf-8").splitlines())}
+GEMEENTEN = gemeente_names()
 VALUES = {
-    "rol": {"werkende", "werkzoekende", "werkgever", "?", None},
-    "uitkering": {"ww", "wia", "wajong", "bijstand", "geen", None},
-    "sector": {"zorg", "techniek", "bouw", "horeca", "transport_logistiek", "ict", "onderwijs", "detailhandel",
-               "schoonmaak", "metaal", "installatie", "kinderopvang", "overheid", "landbouw",
-               "zakelijke_dienstverlening", "uitzend", None},
+    "rol": {*ROLLEN, "?", None},
+    "uitkering": {*UITKERINGEN, None},
+    "sector": {*SECTOREN, None},
 }
 
 
@@ -87,7 +81,3 @@ def test_scoring():
     assert result["sector_found"] == 1.0 and result["sector_false_fill"] == 0.5
     assert result["uitkering_found"] == 0.0
     assert result["out_of_scope_given_rol"] == 1
-
-
-def test_sets_live_where_the_tools_look():
-    assert Path(NLU_DIR / "personas").is_dir()
