@@ -209,8 +209,14 @@ class FactOnlyIntentClassifier(GraphComponent):
             current = message.get(INTENT) or {}
             if current.get("name") in ROLE_INTENTS and float(current.get("confidence") or 0) >= 0.5:
                 continue  # "ik zit in de ww, woon in Almere en wil omscholen": keep the role
-            intent = {"name": "inform", "confidence": 1.0}
-            ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != "inform"]
-            message.set(INTENT, intent, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+            set_intent(message, "inform")
         return messages
+
+
+def set_intent(message: Message, name: str) -> None:
+    """Give the message this intent (confidence 1.0), first in its ranking; used by every
+    component that overrides DIET's intent."""
+    intent = {"name": name, "confidence": 1.0}
+    ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != name]
+    message.set(INTENT, intent, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)

@@ -15,9 +15,10 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlp.gazetteer_extractor import set_intent
 from knowledge.places import normalise
 
 # Words (on normalised text) without which the intent is not believed.
@@ -62,8 +63,5 @@ class NavigationIntentGuard(GraphComponent):
             has_facts = bool(message.get(ENTITIES))
             name = guarded_intent(current, text, has_facts)
             if name != current:
-                intent = {"name": name, "confidence": 1.0}
-                ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != name]
-                message.set(INTENT, intent, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+                set_intent(message, name)
         return messages

@@ -18,19 +18,13 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import (
-    ENTITIES,
-    INTENT,
-    INTENT_RANKING_KEY,
-    METADATA,
-    METADATA_EXAMPLE,
-    TEXT,
-)
+from rasa.shared.nlu.constants import ENTITIES, INTENT, METADATA, METADATA_EXAMPLE, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlp import eigenaar
 from bot.nlp import rol as rol_rules
+from bot.nlp.gazetteer_extractor import set_intent
 
 EXTRACTOR = "RolClassifier"
 ROLE_INTENTS = {f"inform_{r}": r for r in rol_rules.ROLLEN}
@@ -125,9 +119,9 @@ class RolClassifier(GraphComponent):
             unnamed_regeling = name == "ask_regeling" and not any(e.get("entity") == "regeling" for e in entities)
             if name in RETARGETED or name is None or unnamed_regeling:
                 # "ik zit in de ww, welke subsidies zijn er?": the intake finds them, not "welke regeling?"
-                _set_intent(message, f"inform_{decision.rol}")
+                set_intent(message, f"inform_{decision.rol}")
         elif name in ROLE_INTENTS:
-            _set_intent(message, "inform")  # a guessed rol is worse than the question
+            set_intent(message, "inform")  # a guessed rol is worse than the question
         message.set(ENTITIES, entities, add_to_output=True)
 
 
@@ -141,13 +135,6 @@ def _rol_entity(rol: str, text: str, reden: str) -> Dict[Text, Any]:
         "extractor": EXTRACTOR,
         "reden": reden,
     }
-
-
-def _set_intent(message: Message, name: str) -> None:
-    intent = {"name": name, "confidence": 1.0}
-    ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != name]
-    message.set(INTENT, intent, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
 
 
 __all__ = ["RolClassifier"]
