@@ -25,6 +25,8 @@ from knowledge.places import normalise
 
 NLU_DIR = PROJECT_ROOT / "bot" / "data" / "nlu"
 THRESHOLD = 90.0
+# The gate set and the fresh sets: all kept apart from the training data.
+HELDOUT_PATTERNS = ("heldout_*.yml", "vers_*.yml")
 # Rasa entity markup: [surface](entity:value), [surface](entity) or [surface]{"entity": ...}
 _MARKUP = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 
@@ -66,7 +68,7 @@ def near_duplicates(
 def remove_from_heldout(texts: set[str], directory: Path = HELDOUT_DIR) -> int:
     """Delete these messages from the held-out files; returns how many were removed."""
     removed = 0
-    for path in sorted([*directory.glob("heldout_*.yml"), *directory.glob("vers_*.yml")]):
+    for path in sorted(path for pattern in HELDOUT_PATTERNS for path in directory.glob(pattern)):
         rows = yaml.safe_load(path.read_text(encoding="utf-8")) or []
         kept = [row for row in rows if row.get("text") not in texts]
         if len(kept) != len(rows):
@@ -82,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from bench.eval_first_messages import load_cases
 
-    heldout = [case.text for pattern in ("heldout_*.yml", "vers_*.yml") for case in load_cases(pattern=pattern)]
+    heldout = [case.text for pattern in HELDOUT_PATTERNS for case in load_cases(pattern=pattern)]
     training = list(training_texts())
     found = near_duplicates(heldout, training, args.threshold)
     for text, other, score in found:

@@ -101,7 +101,10 @@ def decide(
 
 Uitkomst = Tuple[Optional[str], str, Tuple[str, ...]]
 # Decisions on weak cues only, which a firm model may still turn into a question.
-WEAK_REASONS = frozenset({"eigen bedrijf", "heeft werk (beroep of context)", "zoekt werk of wil een eigen bedrijf starten"})
+EIGEN_BEDRIJF = "eigen bedrijf"
+WERK_ZWAK = "heeft werk (beroep of context)"
+ZOEKT_WERK = "zoekt werk of wil een eigen bedrijf starten"
+WEAK_REASONS = frozenset({EIGEN_BEDRIJF, WERK_ZWAK, ZOEKT_WERK})
 
 
 def _by_cues(cues: FrozenSet[str], benefit: bool) -> Uitkomst:
@@ -138,15 +141,15 @@ def _by_cues(cues: FrozenSet[str], benefit: bool) -> Uitkomst:
         if werkt or benefit or "zoekt_werk" in cues:
             other = "werkende" if werkt else "werkzoekende"
             return None, "tegenstrijdig: eigen bedrijf en werknemer, uitkering of werk zoeken", ("werkgever", other)
-        return "werkgever", "eigen bedrijf", ()
+        return "werkgever", EIGEN_BEDRIJF, ()
     if (zonder or benefit) and not werkt_sterk:
         return "werkzoekende", "geen werk" if zonder else "uitkering zonder werk", ()
     if zonder and werkt_sterk:
         return None, "tegenstrijdig: werk en geen werk", ("werkende", "werkzoekende")
     if werkt:
-        return "werkende", "heeft werk" if werkt_sterk else "heeft werk (beroep of context)", ()
+        return "werkende", "heeft werk" if werkt_sterk else WERK_ZWAK, ()
     if start or "zoekt_werk" in cues:
-        return "werkzoekende", "zoekt werk of wil een eigen bedrijf starten", ()
+        return "werkzoekende", ZOEKT_WERK, ()
     return None, "geen duidelijk signaal", ()
 
 

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from bench.eval_first_messages import Case, load_cases, rol_verdict, score
-from bench.near_duplicates import NLU_DIR, THRESHOLD, near_duplicates, plain, training_texts
+from bench.near_duplicates import HELDOUT_PATTERNS, NLU_DIR, THRESHOLD, near_duplicates, plain, training_texts
 from bench.personas import ROLLEN, SECTOREN, UITKERINGEN, gemeente_names
 
 GEMEENTEN = gemeente_names()
@@ -54,7 +54,7 @@ def test_persona_training_data_is_large_and_labelled():
 
 
 def test_no_heldout_message_is_a_near_duplicate_of_training_data(cases):
-    texts = [c.text for c in cases] + [c.text for c in load_cases(pattern="vers_*.yml")]
+    texts = [c.text for pattern in HELDOUT_PATTERNS for c in load_cases(pattern=pattern)]
     found = near_duplicates(texts, list(training_texts()), THRESHOLD)
     assert found == [], found[:5]
 
