@@ -44,6 +44,8 @@ _WISH_BEFORE = re.compile(
     r"\b(wil|wilt|willen|graag|liefst|naar|worden|omscholen|omscholing|interesse|zou|zoek|zoeken|"
     r"solliciteren|richting|switchen|overstappen|droom) (\w+ ){0,4}$"
 )
+# A werkzoekende leaving their old trade: its sector is not where they look.
+_WANTS_OUT = re.compile(r"\b(iets anders|ander vak|ander werk|niet meer|nooit meer|geen \w+ meer|lichter|lichters|omscholen|omscholing|overstappen|switchen)\b")
 _PAST_BEFORE = re.compile(
     r"\b(werkte|gewerkt|was|vroeger|destijds|oude baan|vorige baan|ex|oud|gestopt) (\w+ ){0,4}$"
 )
@@ -51,10 +53,17 @@ _PAST_BEFORE = re.compile(
 
 # Before a workplace rather than a job title: "secretaresse in het ziekenhuis" is zorg.
 _WORKPLACE_BEFORE = re.compile(r"\b(bij|in|op|voor)( een| de| het| t)? $")
+# A relative's job in the writer's own story: "mijn vrouw werkt 20 uur in de thuiszorg".
+_RELATIVE_BEFORE = re.compile(
+    r"\b(mijn|mn|m n) (vrouw|man|partner|vriend|vriendin|echtgenoot|echtgenote|moeder|vader|zus|broer|dochter|zoon)"
+    r"( \w+){0,2} (werkt|werkte|is|was|zit)( \w+){0,4} $"
+)
+# Before a school one goes to as a pupil: "wil niet meer naar school", "mijn mbo afmaken".
+_STUDY_BEFORE = re.compile(r"\b(naar|mijn|zijn|haar|hun|mn|m n)( de| het| een)? $")
 # Before an employer's own workplace: "wij zijn een", "in ons", "mijn", or the message's start.
 _ONS_BEFORE = re.compile(r"(^|\b(wij zijn|we zijn|ons|onze|mijn|ik heb|heb|hebben|als|eigenaar van|directeur van)( \w+){0,3}) $")
 # Before a werkende's workplace: "ik werk al jaren in de", "sta 30 jaar in een".
-_WERKT_BEFORE = re.compile(r"\b(werk|werkzaam|sta|zit|ben|werkte)( \w+){0,4} (bij|in|op|voor|aan)( de| het| een)? $")
+_WERKT_BEFORE = re.compile(r"\b(werk|werkzaam|sta|zit|ben|werkte)( \w+){0,4} (bij|in|op|voor|aan|van)( de| het| een)? $")
 
 
 @lru_cache(maxsize=1)
@@ -106,26 +115,41 @@ def current_uitkering(text: str, entities: Sequence[Entity], for_someone_else: b
     return (benefits or kept)[0]
 
 
-def current_sector(text: str, entities: Sequence[Entity], rol: Optional[str]) -> Optional[Entity]:
+def current_sector(
+    text: str, entities: Sequence[Entity], rol: Optional[str], for_someone_else: bool = False
+) -> Optional[Entity]:
     """The sector of the job the writer has (werkende, werkgever) or wants (werkzoekende)."""
     entities = list(entities)
     if rol is not None:
         entities += [e for e in werkplek_entities(text) if _at_work(text, e, rol)]
+    if not for_someone_else:
+        entities = [e for e in entities if not _RELATIVE_BEFORE.search(_before(text, e))]
     if not entities:
         return None
     wish = [e for e in entities if _WISH_BEFORE.search(_before(text, e))]
     past = [e for e in entities if _PAST_BEFORE.search(_before(text, e))]
     now = [e for e in entities if e not in wish and e not in past]
     if rol == "werkzoekende":
-        return wish[-1] if wish else None
+        # Without a wish, the trade they had is where they look, unless they want out of it.
+        # Several trades named ("schoonmaak, bouw, maakt niet uit") say no sector.
+        if wish:
+            return wish[-1] if len({e["value"] for e in wish}) == 1 else None
+        had = now + past
+        if len({e["value"] for e in had}) != 1 or _WANTS_OUT.search(normalise(text)):
+            return None
+        return had[0]
     # Where beats what: "secretaresse in het ziekenhuis" is zorg, "monteur bij een installatiebedrijf" installatie.
     workplace = [e for e in now if _WORKPLACE_BEFORE.search(_before(text, e))]
-    return (workplace or now or [None])[0]
+    # An employer who only names whom they look for ("wij zoeken een lasser") is in that trade.
+    hiring = wish if rol == "werkgever" else []
+    return (workplace or now or hiring or [None])[0]
 
 
 def _at_work(text: str, entity: Entity, rol: str) -> bool:
     """Whether a workplace mention is about working there, for this rol."""
     before = normalise(text[: int(entity["start"])]) + " "
+    if entity["value"] == "onderwijs" and _STUDY_BEFORE.search(before):
+        return False
     if rol == "werkgever":
         return bool(_ONS_BEFORE.search(before))
     if rol == "werkende":
@@ -144,6 +168,6 @@ def own_facts(
     if eigen_uitkering:
         uitkering = current_uitkering(text, uitkeringen, for_someone_else)
         keep += [uitkering] if uitkering else []
-    sector = current_sector(text, sectoren, rol)
+    sector = current_sector(text, sectoren, rol, for_someone_else)
     keep += [sector] if sector else []
     return sorted(rest + keep, key=lambda e: int(e.get("start", 0)))

@@ -146,6 +146,9 @@ def _by_cues(cues: FrozenSet[str], benefit: bool) -> Uitkomst:
         return "werkzoekende", "geen werk" if zonder else "uitkering zonder werk", ()
     if zonder and werkt_sterk:
         return None, "tegenstrijdig: werk en geen werk", ("werkende", "werkzoekende")
+    if werkt and not werkt_sterk and "werkende_context" not in cues and "zoekt_werk" in cues:
+        # "ik ben monteur ... om werk te vinden": a trade, not necessarily a job now
+        return None, "tegenstrijdig: beroep en zoekt werk", ("werkende", "werkzoekende")
     if werkt:
         return "werkende", "heeft werk" if werkt_sterk else WERK_ZWAK, ()
     if start or "zoekt_werk" in cues:

@@ -44,7 +44,15 @@ def test_employer_keeps_no_benefit():
     [
         ("ik ben kok in een restaurant maar wil leraar worden", "werkende", "horeca"),
         ("ik werkte in het onderwijs maar wil nu verpleegkundige worden", "werkzoekende", "zorg"),
-        ("ik heb gewerkt als orderpicker en zit nu in de ww", "werkzoekende", None),
+        # without a wish, a werkzoekende looks in the trade they had, unless they want out of it
+        ("ik heb gewerkt als orderpicker en zit nu in de ww", "werkzoekende", "transport_logistiek"),
+        ("was stratenmaker maar kan niet meer zwaar tillen, nu wga", "werkzoekende", None),
+        ("alles is goed, schoonmaak, bouw, maakt niet uit, heb bijstand", "werkzoekende", None),
+        ("ik ben 17 en wil niet meer naar school maar gewoon werken", "werkzoekende", None),
+        ("wij zoeken een lasser, kan iemand uit de bijstand?", "werkgever", "metaal"),
+        ("ik werk op de administratie van het ziekenhuis", "werkende", "zorg"),
+        ("ik ben administratief medewerker en zit in de ww", "werkzoekende", None),
+        ("mijn ww is bijna op en mijn vrouw werkt 20 uur in de thuiszorg", "werkzoekende", None),
         ("wij zijn een bouwbedrijf en zoeken timmerlieden", "werkgever", "bouw"),
         # workplaces (bot/lexicons/sector_werkplek.yml) count only when the sentence is about working there
         ("ik werk al 20 jaar op een varkensbedrijf", "werkende", "landbouw"),
