@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 try:  # optional speed-up; the module must work without it
     from rapidfuzz import fuzz as _rf_fuzz
@@ -26,6 +26,7 @@ except ImportError:  # pragma: no cover - exercised by test via monkeypatch
 DATA_DIR = Path(__file__).resolve().parent
 GEMEENTEN_CSV = DATA_DIR / "gemeenten-arbeidsmarktregio.csv"
 WOONPLAATSEN_CSV = DATA_DIR / "woonplaatsen-gemeente.csv"
+FREQUENT_WORDS_TXT = DATA_DIR / "nl-frequente-woorden.txt"
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,64 @@ ALIASES: Dict[str, Tuple[str, ...]] = {
     "Pijnacker": ("Pijnacker-Nootdorp",),
     "Etten Leur": ("Etten-Leur",),
     "Ettenleur": ("Etten-Leur",),
+    # Nicknames and the big cities' wijken people name instead of their city
+    "Mokum": ("Amsterdam",),
+    "Osdorp": ("Amsterdam",),
+    "Slotervaart": ("Amsterdam",),
+    "Geuzenveld": ("Amsterdam",),
+    "Bos en Lommer": ("Amsterdam",),
+    "De Pijp": ("Amsterdam",),
+    "Jordaan": ("Amsterdam",),
+    "Watergraafsmeer": ("Amsterdam",),
+    "Buitenveldert": ("Amsterdam",),
+    "Amsterdam Zuid": ("Amsterdam",),
+    "Amsterdam Centrum": ("Amsterdam",),
+    "Charlois": ("Rotterdam",),
+    "Feijenoord": ("Rotterdam",),
+    "Delfshaven": ("Rotterdam",),
+    "Kralingen": ("Rotterdam",),
+    "Crooswijk": ("Rotterdam",),
+    "Ommoord": ("Rotterdam",),
+    "Prins Alexander": ("Rotterdam",),
+    "IJsselmonde": ("Rotterdam",),
+    "Overschie": ("Rotterdam",),
+    "Hillegersberg": ("Rotterdam",),
+    "Lombardijen": ("Rotterdam",),
+    "Zuidwijk": ("Rotterdam",),
+    "Tarwewijk": ("Rotterdam",),
+    "Rotterdam Centrum": ("Rotterdam",),
+    "Schilderswijk": ("'s-Gravenhage",),
+    "Transvaal": ("'s-Gravenhage",),
+    "Moerwijk": ("'s-Gravenhage",),
+    "Escamp": ("'s-Gravenhage",),
+    "Mariahoeve": ("'s-Gravenhage",),
+    "Bouwlust": ("'s-Gravenhage",),
+    "Duindorp": ("'s-Gravenhage",),
+    "Segbroek": ("'s-Gravenhage",),
+    "Laak Den Haag": ("'s-Gravenhage",),
+    "Overvecht": ("Utrecht",),
+    "Kanaleneiland": ("Utrecht",),
+    "Lombok Utrecht": ("Utrecht",),
+    "Zuilen": ("Utrecht",),
+    "Hoograven": ("Utrecht",),
+    "Ondiep": ("Utrecht",),
+    "Woensel": ("Eindhoven",),
+    "Strijp": ("Eindhoven",),
+    "Blerick": ("Venlo",),
+    "Beijum": ("Groningen",),
+    "Lewenborg": ("Groningen",),
+    "Vinkhuizen": ("Groningen",),
+    "Paddepoel": ("Groningen",),
+    "Selwerd": ("Groningen",),
+    "Presikhaaf": ("Arnhem",),
+    "Malburgen": ("Arnhem",),
+    "Dukenburg": ("Nijmegen",),
+    "Lindenholt": ("Nijmegen",),
+    "Reeshof": ("Tilburg",),
+    "Haagse Beemden": ("Breda",),
+    "Stadshagen": ("Zwolle",),
+    "Hoensbroek": ("Heerlen",),
+    "Amsterdam Noord": ("Amsterdam",),
 }
 
 # Woonplaats/gemeente names that are ordinary words: accepted only after a location cue
@@ -148,7 +207,7 @@ CONTEXT_WORDS: Set[str] = {
     "wedde", "well", "wier", "winde", "wouw", "zegge", "zandberg", "stuifzand", "westhoek",
     "wetering", "wateren", "watergang", "noordeinde", "sleen", "goor", "lisse", "weert", "hee",
     "rha", "eys", "yde", "ie", "ee", "ees", "gees", "haren", "oranje", "halfweg", "handel",
-    "loo", "erp", "ell", "dieren", "anderen",
+    "loo", "erp", "ell", "dieren", "anderen", "leiden",
 }
 
 # Names so common in ordinary sentences ("in heel Nederland", "bij hem", "in een winkel")
@@ -360,6 +419,9 @@ def _cue_before(tokens: List[Tuple[int, int, str]], i: int) -> int:
         return 2  # "gemeente Best", "woonplaats Heel"
     if prev not in _WEAK_CUES and not as_organisation:
         return 0
+    # "om jongens op te leiden", "zelf op te halen": "te" before an infinitive, not "te Leiden"
+    if prev == "te" and i >= 2 and normalise(tokens[i - 2][2]) in {"op", "om", "aan", "uit", "af", "in", "mee", "door"}:
+        return 0
     # "ik woon (sinds kort) in Best", "ik kom uit Hoorn": a residence verb shortly before
     for j in range(i - 2, max(-1, i - 6), -1):
         if normalise(tokens[j][2]) in _STRONG_CUES:
@@ -434,6 +496,13 @@ _NO_FUZZY = {
 }
 
 
+@lru_cache(maxsize=1)
+def _frequent_words() -> FrozenSet[str]:
+    """Frequent Dutch words that are no place name (nl-frequente-woorden.txt, made by frequent_words.py)."""
+    lines = FREQUENT_WORDS_TXT.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
 def _fuzzy_at(
     text: str, tokens: List[Tuple[int, int, str]], i: int, cue: int
 ) -> Optional[PlaceMatch]:
@@ -448,6 +517,9 @@ def _fuzzy_at(
         if not words or words[0] in _NO_FUZZY or words[0] in _FUNCTION_WORDS or words[0] in _WEAK_CUES:
             continue
         if any(w in _NO_FUZZY for w in words):
+            continue
+        # An ordinary word is no typo of a place: "zeggen" is not Zegge, "noord en" not Noorden.
+        if all(w in _frequent_words() for w in words):
             continue
         if len(key.replace(" ", "")) < (_FUZZY_MIN_LEN if cue >= 2 else _FUZZY_MIN_LEN + 1):
             continue

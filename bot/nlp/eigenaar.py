@@ -29,6 +29,8 @@ _HOPED_BEFORE = re.compile(
     r"vraag over( de| het)?|verschil tussen|hoe werkt( de| het)?|wat is( de| het| een)?) "
     r"((?!mijn )\w+ ){0,2}((en|of) (\w+ )?)?$"
     r"|\b(straks|binnenkort|misschien|later|anders)( \w+){0,4} $"
+    r"|\b(voordat|zodra|wanneer|pas als|moet ik|moet je|moeten we) (ik |je |hij |zij )?((?!mijn )\w+ ){0,2}$"
+    r"|\b(voor|zonder)( de| een)? $"
 )
 # Another person's benefit: an employer's candidate, "een jongen die bijstand heeft".
 _OTHERS_BEFORE = re.compile(
@@ -37,7 +39,8 @@ _OTHERS_BEFORE = re.compile(
 )
 _HOPED_AFTER = re.compile(
     r"^ ?(\w+ )?(krijgen|aanvragen|aan te vragen|voor zelfstandigen|komen|aanvullen|kom ik|heb ik (daar |er )?recht|"
-    r"in aanmerking|krijg ik niet|heb ik niet|keuring|aanvraag|beoordeling)\b"
+    r"in aanmerking|krijg ik niet|heb ik niet|keuring|aanvraag|beoordeling|afwachten|"
+    r"(is |werd |laten )?(afgewezen|geweigerd|stopgezet|stopzetten|ingetrokken|herleven)|is (gestopt|afgelopen))\b"
 )
 # Words before a sector that make it a wish or a former job rather than the current one.
 _WISH_BEFORE = re.compile(

@@ -62,14 +62,20 @@ def canonical_entities(
 def best_place(text: str) -> Optional[PlaceMatch]:
     """The one gemeente a message gives: "ik woon in Best en werk in Eindhoven" is Best.
 
-    A residence cue beats a preposition, which beats a bare name; an exact match beats a typo
+    A residence cue beats a preposition, which beats a bare name; a place one goes "naar" counts
+    less than one lives "in"; an exact match beats a typo
     match; among equals the last one counts ("eerst Almere, nu Lelystad"). One entity only, so a
     word that happens to be a place never replaces the place the person named.
     """
     matches = [m for m in find_places(text) if m.gemeente is not None]
     if not matches:
         return None
-    return max(enumerate(matches), key=lambda im: (im[1].cue, not im[1].fuzzy, im[0]))[1]
+
+    def where_to(match: PlaceMatch) -> bool:
+        # "zit in Hoogeveen ... moet ik naar Groningen verhuizen?": a destination, not a home
+        return match.cue < 2 and text[: match.start].lower().split()[-1:] == ["naar"]
+
+    return max(enumerate(matches), key=lambda im: (im[1].cue, not where_to(im[1]), not im[1].fuzzy, im[0]))[1]
 
 
 def _canonical_value(name: str, ent: Dict[Text, Any], text: str) -> Optional[str]:

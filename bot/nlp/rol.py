@@ -117,7 +117,8 @@ def _by_cues(cues: FrozenSet[str], benefit: bool) -> Uitkomst:
     werkt_sterk = "werkende" in cues or ("zzp" in cues and not start and not zonder)
     # A job title or "mijn werkgever" says less than "ik werk": a dismissal in the past overrules it.
     werkt = werkt_sterk or (not zonder and bool({"werkende_context", "beroep"} & cues))
-    if "ander_persoon" in cues and not werkgever and "werkende" not in cues:
+    # "ik werk in een wijkteam, een cliënte van mij heeft ww": the client's situation counts
+    if "ander_persoon" in cues and not werkgever and ("werkende" not in cues or "hulpverlener" in cues):
         return _ander_persoon(cues, benefit)
     if werkgever:
         if benefit and start:

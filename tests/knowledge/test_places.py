@@ -157,6 +157,11 @@ def _found(text: str) -> list[tuple[str, list[str]]]:
         ("ik werk in een winkel in Hoorn", [("Hoorn", ["Hoorn"])]),
         ("nee, niet Almere maar Lelystad", [("Lelystad", ["Lelystad"])]),
         ("ik woon niet in Zwolle maar in Kampen", [("Kampen", ["Kampen"])]),
+        # wijken and nicknames people give instead of their city
+        ("ik zit in de bijstand en woon in overvecht", [("overvecht", ["Utrecht"])]),
+        ("yo ik zoek werk in mokum", [("mokum", ["Amsterdam"])]),
+        ("ik woon in blerick", [("blerick", ["Venlo"])]),
+        ("ik woon in leiden", [("leiden", ["Leiden"])]),
     ],
 )
 def test_find_places(text: str, expected: list[tuple[str, list[str]]]) -> None:
@@ -184,6 +189,11 @@ def test_find_places(text: str, expected: list[tuple[str, list[str]]]) -> None:
         "ik werk in de techniek en de installatie",
         "we zitten in de kinderopvang",
         "ik werk in ploegendienst",
+        # an ordinary word is no typo of a place, a verb after "op te" no place
+        "bij de gemeente zeggen ze dat ik terug naar school moet",
+        "ik zit in de bijstand in noord en wil beveiliger worden",
+        "wij willen hem houden om jongens op te leiden",
+        "we leiden zelf op",
     ],
 )
 def test_find_places_ignores_ordinary_sentences(text: str) -> None:

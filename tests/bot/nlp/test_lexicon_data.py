@@ -240,3 +240,40 @@ def test_find_terms_in_sentences(text: str, expected: Set[Tuple[str, str]]) -> N
 )
 def test_find_terms_behoefte_and_regeling(text: str, entity: str, expected: Set[str]) -> None:
     assert {m.value for m in lexicon.find_terms(text, (entity,))} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # employers by their informal names, and the delivery staff they pay themselves
+        ("ik werk bij de appie", {"detailhandel"}),
+        ("ik ben bezorger bij albert heijn", {"detailhandel"}),
+        ("ik werk bij de mac", {"horeca"}),
+        ("ik ben pm-er bij partou", {"kinderopvang"}),
+        ("ik werk in het erasmus mc", {"zorg"}),
+        ("ik ben evv'er", {"zorg"}),
+        ("ik ben qa engineer", {"ict"}),  # bare "engineer" is techniek
+        ("ik ben monteur staalconstructie", {"metaal"}),  # bare "monteur" is techniek
+        ("ik ben servicemonteur cv", {"installatie"}),
+        ("ik werk in de bollen", {"landbouw"}),
+        ("ik ben intercedent", {"uitzend"}),
+        ("ik ben objectleider", {"schoonmaak"}),
+        ("ik werk bij de rabobank", {"zakelijke_dienstverlening"}),
+        ("ik werk bij handhaving", {"overheid"}),
+        ("ik ben asbestsaneerder", {"bouw"}),
+        ("ik werk op een vmbo", {"onderwijs"}),
+        ("ik ben orderpikker", {"transport_logistiek"}),
+        ("ik werk bij het leger des heils", {"zorg"}),
+        # the same organisations as a customer, patient, client or creditor: nothing
+        ("ik heb een schuld bij wehkamp", set()),
+        ("de deurwaarder kwam langs", set()),
+        ("mijn rekening staat bij de rabobank", set()),
+        ("ik lig in het erasmus mc", set()),
+        ("mijn dochter gaat naar partou", set()),
+        ("ik zit bij het leger des heils", set()),
+        ("mijn advocaat zegt dat ik recht heb", set()),
+        ("ik heb internet van kpn", set()),
+    ],
+)
+def test_sector_employers_and_job_titles(text: str, expected: Set[str]) -> None:
+    assert {m.value for m in lexicon.find_terms(text, ("sector",))} == expected

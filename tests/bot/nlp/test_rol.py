@@ -60,6 +60,32 @@ from bot.nlp.rol import build_model, decide, find_cues, label_for, model_probs
         ("Ik werk al 12 jaar in de thuiszorg maar mijn moeder heeft dementie", [], "werkende"),
         ("mijn man is vrachtwagenchauffeur en zit thuis met een burn out, hij is nog wel in dienst", [], "werkende"),
         ("ik ben ontslagen maar werk nu bij de Jumbo", [], None),
+        # a question about work is no job; a trade plus looking for work is unclear
+        ("ik heb bijstand. kan ik werk alleen in de ochtend?", ["bijstand"], "werkzoekende"),
+        ("ik ben airco monteur, moet ik me registreren om werk te vinden?", [], None),
+        ("ik ben verpleegkundige in een ziekenhuis en wil tijdelijk minder werken", [], "werkende"),
+        ("als ik mijn contract niet verleng omdat ik het werk niet leuk vind, krijg ik dan ww", [], "werkende"),
+        ("ik krijg 9 euro per uur in de kapsalon, klopt dat?", [], "werkende"),
+        ("bij ons bedrijf komt een reorganisatie, ik ben 52 en werk er het langst", [], "werkende"),
+        # employers who hire, place or offer a contract
+        ("zoek 2 monteurs warmtepompen, omgeving breda", [], "werkgever"),
+        ("wij detacheren technici bij klanten in de industrie", [], "werkgever"),
+        ("wij hebben op onze basisschool een vacature voor een leerkracht", [], "werkgever"),
+        ("in onze lunchroom werkt een meid met wajong, we willen haar een echt contract geven", [], "werkgever"),
+        ("ik heb een kapperszaak en wil een jongen aannemen die heel graag kapper wil worden", [], "werkgever"),
+        ("ik heb een eetzaak en mijn neef kent een jongen, hij wil bij mij werken in de keuken", [], "werkgever"),
+        ("bij ons dc moeten 60 man uit, ik ben reachtruckchauffeur", [], "werkende"),
+        # no work left: a business gone bankrupt, a freelancer without assignments
+        ("mijn eigen bedrijf is failliet gegaan, ik heb niets meer", [], "werkzoekende"),
+        ("freelance developer hier, al 4 maanden geen opdracht meer", [], "werkzoekende"),
+        ("zoek een bijbaantje voor het weekend", [], "werkzoekende"),
+        ("ben klaar met vmbo en wil geld verdienen", [], "werkzoekende"),
+        ("i lost my job and need to find a job quickly", [], "werkzoekende"),
+        # a professional writing for a client: the client's situation counts
+        ("ik werk in een sociaal wijkteam, een cliente van mij heeft ww die bijna afloopt", ["ww"], "werkzoekende"),
+        # loneliness or an exam is no job search
+        ("ik zit zo alleen thuis, wilt u even kletsen?", [], None),
+        ("ik moet examen inburgering doen maar mijn lening bij duo is op", [], None),
     ],
 )
 def test_decide_by_cues(text, uitkeringen, rol):
