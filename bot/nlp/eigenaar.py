@@ -47,6 +47,13 @@ _WISH_BEFORE = re.compile(
     r"\b(wil|wilt|willen|graag|liefst|naar|worden|omscholen|omscholing|interesse|zou|zoek|zoeken|"
     r"solliciteren|richting|switchen|overstappen|droom) (\w+ ){0,4}$"
 )
+# Any work will do: no sector.
+_ANY_WORK = re.compile(r"\bmaakt (me )?niet uit\b|\balles is goed\b|\bom het even\b|\bmaakt niet uit wat\b")
+# "in de techniek of (in de) beveiliging": the words on the other side of "of".
+_OR_AFTER = re.compile(r"^ (\w+ ){0,2}(of|ofwel)(( \w+){1,5})")
+_OR_BEFORE = re.compile(r"((\w+ ){1,5})(of|ofwel) (\w+ ){0,2}$")
+# Organisations someone deals with as a client: "uitkering van de gemeente", "hulp via de gemeente".
+_CLIENT_OF = re.compile(r"\b(uitkering|bijstand|geld|hulp|brief|brieven|schuld|schulden|afspraak|klantmanager|consulent|boete|toeslag|subsidie) (van|bij|via|uit|aan)( de| het)? $")
 # A werkzoekende leaving their old trade: its sector is not where they look.
 _WANTS_OUT = re.compile(r"\b(iets anders|ander vak|ander werk|niet meer|nooit meer|geen \w+ meer|lichter|lichters|omscholen|omscholing|overstappen|switchen)\b")
 _PAST_BEFORE = re.compile(
@@ -96,6 +103,28 @@ def _before(text: str, entity: Entity) -> str:
     return " ".join(words[:-1]) + " "
 
 
+_SENTENCE_END = re.compile(r"[.!?;\n]")
+
+
+def _sentence_before(text: str, pos: int) -> str:
+    """The normalised words of the sentence up to pos: "wil kapster worden. ik heb uitkering van
+    de gemeente" wishes no job at the gemeente."""
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, pos)), default=0)
+    return normalise(text[start:pos]) + " "
+
+
+def _in_sentence(text: str, entity: Entity) -> str:
+    """Like _before, within the mention's own sentence."""
+    words = _sentence_before(text, int(entity["end"])).split()
+    return " ".join(words[:-1]) + " "
+
+
+def _sentence_after(text: str, entity: Entity) -> str:
+    end = int(entity["end"])
+    stop = _SENTENCE_END.search(text, end)
+    return " " + normalise(text[end : stop.start() if stop else len(text)])
+
+
 def _after(text: str, entity: Entity) -> str:
     return " " + normalise(text[int(entity["end"]):])
 
@@ -126,15 +155,17 @@ def current_sector(
     if rol is not None:
         entities += [e for e in werkplek_entities(text) if _at_work(text, e, rol)]
     if not for_someone_else:
-        entities = [e for e in entities if not _RELATIVE_BEFORE.search(_before(text, e))]
+        entities = [e for e in entities if not _RELATIVE_BEFORE.search(_in_sentence(text, e))]
     if not entities:
         return None
-    wish = [e for e in entities if _WISH_BEFORE.search(_before(text, e))]
-    past = [e for e in entities if _PAST_BEFORE.search(_before(text, e))]
+    wish = [e for e in entities if _WISH_BEFORE.search(_in_sentence(text, e))]
+    past = [e for e in entities if _PAST_BEFORE.search(_in_sentence(text, e))]
     now = [e for e in entities if e not in wish and e not in past]
     if rol == "werkzoekende":
         # Without a wish, the trade they had is where they look, unless they want out of it.
-        # Several trades named ("schoonmaak, bouw, maakt niet uit") say no sector.
+        # Several trades named ("schoonmaak, bouw, maakt niet uit", "ict of technisch tekenen") say no sector.
+        if _ANY_WORK.search(normalise(text)) or any(_other_sector_beside(text, e) for e in entities):
+            return None
         if wish:
             return wish[-1] if len({e["value"] for e in wish}) == 1 else None
         had = now + past
@@ -142,16 +173,32 @@ def current_sector(
             return None
         return had[0]
     # Where beats what: "secretaresse in het ziekenhuis" is zorg, "monteur bij een installatiebedrijf" installatie.
-    workplace = [e for e in now if _WORKPLACE_BEFORE.search(_before(text, e))]
+    workplace = [e for e in now if _WORKPLACE_BEFORE.search(_in_sentence(text, e))]
     # An employer who only names whom they look for ("wij zoeken een lasser") is in that trade.
     hiring = wish if rol == "werkgever" else []
     return (workplace or now or hiring or [None])[0]
 
 
+def _other_sector_beside(text: str, entity: Entity) -> bool:
+    """Whether the alternative across "of" names another sector ("schoonmaken of in een keuken");
+    the same sector twice ("op een boerderij of kwekerij") or "of zo" leaves the sector standing."""
+    after = _OR_AFTER.search(_sentence_after(text, entity))
+    before = _OR_BEFORE.search(_in_sentence(text, entity))
+    snippets = [m.group(3) for m in (after,) if m] + [m.group(1) for m in (before,) if m]
+    values = {
+        hit
+        for snippet in snippets
+        for hit in [m.value for m in lexicon.find_terms(snippet, ("sector",))] + [e["value"] for e in werkplek_entities(snippet)]
+    }
+    return bool(values - {entity["value"]})
+
+
 def _at_work(text: str, entity: Entity, rol: str) -> bool:
     """Whether a workplace mention is about working there, for this rol."""
-    before = normalise(text[: int(entity["start"])]) + " "
+    before = _sentence_before(text, int(entity["start"]))
     if entity["value"] == "onderwijs" and _STUDY_BEFORE.search(before):
+        return False
+    if _CLIENT_OF.search(before):
         return False
     if rol == "werkgever":
         return bool(_ONS_BEFORE.search(before))

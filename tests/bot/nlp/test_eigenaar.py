@@ -53,6 +53,12 @@ def test_employer_keeps_no_benefit():
         ("ik werk op de administratie van het ziekenhuis", "werkende", "zorg"),
         ("ik ben administratief medewerker en zit in de ww", "werkzoekende", None),
         ("mijn ww is bijna op en mijn vrouw werkt 20 uur in de thuiszorg", "werkzoekende", None),
+        # alternatives across "of": another sector means none, the same sector stays
+        ("ik heb bijstand en wil werken, schoonmaken of in een keuken", "werkzoekende", None),
+        ("ik zit in de bijstand en wil werken op een boerderij of kwekerij", "werkzoekende", "landbouw"),
+        ("heb ww, wil gewoon aan het werk, maakt niet uit wat, heb een heftruckcertificaat", "werkzoekende", None),
+        # a benefit from the gemeente is no wish to work there, across a sentence end
+        ("ik wil kapster worden. ik heb uitkering van gemeente", "werkzoekende", None),
         ("wij zijn een bouwbedrijf en zoeken timmerlieden", "werkgever", "bouw"),
         # workplaces (bot/lexicons/sector_werkplek.yml) count only when the sentence is about working there
         ("ik werk al 20 jaar op een varkensbedrijf", "werkende", "landbouw"),
