@@ -26,16 +26,18 @@ BENEFITS = ("ww", "wia", "wajong", "bijstand")
 _HOPED_BEFORE = re.compile(
     r"\b(recht op|in aanmerking( komen)? voor|aanvragen|aanvraag|terugvallen op|terug vallen op|naar de|"
     r"geen recht op|kan ik|kun je|kan je|mag je|kom ik|krijg ik|zou ik|over op|overstappen naar|"
-    r"vraag over( de| het)?|verschil tussen|hoe werkt( de| het)?|wat is( de| het| een)?) "
+    r"vraag over( de| het)?|question about|verschil tussen|hoe werkt( de| het)?|wat is( de| het| een)?) "
     r"((?!mijn )\w+ ){0,2}((en|of) (\w+ )?)?$"
-    r"|\b(straks|binnenkort|misschien|later|anders)( \w+){0,4} $"
+    r"|\b(straks|binnenkort|misschien|waarschijnlijk|later|anders)( \w+){0,4} $"
     r"|\b(voordat|zodra|wanneer|pas als|moet ik|moet je|moeten we) (ik |je |hij |zij )?((?!mijn )\w+ ){0,2}$"
     r"|\b(voor|zonder)( de| een)? $"
 )
 # Another person's benefit: an employer's candidate, "een jongen die bijstand heeft".
 _OTHERS_BEFORE = re.compile(
     r"\b((iemand|mensen|kandidaat|kandidaten|jongen|meisje|man|vrouw|werkzoekenden|\d+ plussers|\w+ers|\w+sters) (met|uit|in)( de| een)?|"
-    r"die( \w+){0,3}) $"
+    r"die( \w+){0,3}) (\w+ (of|en) )?$"
+    # a relative's benefit in the writer's own story; "mijn man en ik hebben bijstand" is shared
+    r"|\b(mijn|mn|m n) (man|vrouw|partner|vriend|vriendin|moeder|vader|zoon|dochter|broer|zus)(?! en ik)( \w+){0,2} (heeft|krijgt|zit|ontvangt|kreeg|had|zat)( \w+){0,3} $"
 )
 _HOPED_AFTER = re.compile(
     r"^ ?(\w+ )?(krijgen|aanvragen|aan te vragen|voor zelfstandigen|komen|aanvullen|kom ik|heb ik (daar |er )?recht|"

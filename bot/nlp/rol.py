@@ -109,6 +109,12 @@ WEAK_REASONS = frozenset({EIGEN_BEDRIJF, WERK_ZWAK, ZOEKT_WERK})
 
 def _by_cues(cues: FrozenSet[str], benefit: bool) -> Uitkomst:
     """Rules 1-6 of the precedence in the module docstring; a conflict names its candidates."""
+    # "ik ben bang dat ik geen werk meer heb": a job now, which the writer fears to lose
+    if "vrees" in cues:
+        cues = (cues - {"zonder_werk"}) | {"werkende_context"}
+    # a teacher or coach writing about a pupil or client: the helped person's situation counts
+    if "ander_persoon" in cues and "hulpverlener" in cues:
+        return _ander_persoon(cues, benefit)
     werkgever = "werkgever" in cues
     # "ons bedrijf" alone counts only without worker cues, below; an HR adviser speaks for the business
     bedrijf = "bedrijf" in cues or "hr" in cues
@@ -117,14 +123,13 @@ def _by_cues(cues: FrozenSet[str], benefit: bool) -> Uitkomst:
     werkt_sterk = "werkende" in cues or ("zzp" in cues and not start and not zonder)
     # A job title or "mijn werkgever" says less than "ik werk": a dismissal in the past overrules it.
     werkt = werkt_sterk or (not zonder and bool({"werkende_context", "beroep"} & cues))
-    # "ik werk in een wijkteam, een cliënte van mij heeft ww": the client's situation counts
-    if "ander_persoon" in cues and not werkgever and ("werkende" not in cues or "hulpverlener" in cues):
+    if "ander_persoon" in cues and not werkgever and "werkende" not in cues:
         return _ander_persoon(cues, benefit)
     if werkgever:
         if benefit and start:
             return "werkzoekende", "uitkering en wil een eigen bedrijf starten", ()
         # "ik werk bij P&O ... wij willen iemand aannemen": the staff department speaks for the employer
-        if "hr" in cues and werkt_sterk and not zonder and "werkende_context" not in cues:
+        if ("hr" in cues or "leiding" in cues) and werkt_sterk and not zonder and "werkende_context" not in cues:
             return "werkgever", "werkgever-signaal", ()
         # A job title ("fruitteler hier") may be the owner's own trade; "ik werk bij" or "mijn baas" may not.
         if werkt_sterk or (not zonder and "werkende_context" in cues):

@@ -83,6 +83,18 @@ from bot.nlp.rol import build_model, decide, find_cues, label_for, model_probs
         ("i lost my job and need to find a job quickly", [], "werkzoekende"),
         # a professional writing for a client: the client's situation counts
         ("ik werk in een sociaal wijkteam, een cliente van mij heeft ww die bijna afloopt", ["ww"], "werkzoekende"),
+        # fear of losing the job is a job now; a job one looks for is none
+        ("bij ons callcenter komt een chatbot, ik ben bang dat ik over een jaar geen werk meer heb", [], "werkende"),
+        ("ik heb op curacao als verzorgende gewerkt, hoe vind ik werk in de zorg?", [], "werkzoekende"),
+        ("ik heb een nul uren contract maar krijg al 5 weken 0 uren", [], "werkende"),
+        ("kan ik naast mijn baan bij de gemeente in de zomer in de fruitpluk werken?", [], "werkende"),
+        # people who lead staff speak for the employer when they hire; teachers for their pupil
+        ("ik ben uitvoerder bij een bouwbedrijf en wij zoeken 2 bbl jongens", [], "werkgever"),
+        ("ik ben teamleider bij de albert heijn en wil door naar het distributiecentrum", [], "werkende"),
+        ("een monteur van ons krijgt een wga uitkering, wij willen hem in dienst houden", [], "werkgever"),
+        ("chauffeurs tekort. 6 vacatures ce. wat kunnen jullie voor ons betekenen?", [], "werkgever"),
+        ("ik ben leerkracht op een vso school en een leerling van mij zoekt een stageplek", [], "werkzoekende"),
+        ("na 30 jaar als zelfstandig schilder ben ik failliet gegaan en ontvang ik bijstand", ["bijstand"], "werkzoekende"),
         # loneliness or an exam is no job search
         ("ik zit zo alleen thuis, wilt u even kletsen?", [], None),
         ("ik moet examen inburgering doen maar mijn lening bij duo is op", [], None),
