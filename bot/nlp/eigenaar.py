@@ -75,7 +75,7 @@ _STUDY_BEFORE = re.compile(r"\b(naar|mijn|zijn|haar|hun|mn|m n)( de| het| een)? 
 # Before an employer's own workplace: "wij zijn een", "in ons", "mijn", or the message's start.
 _ONS_BEFORE = re.compile(r"(^|\b(wij zijn|we zijn|ons|onze|mijn|ik heb|heb|hebben|als|eigenaar van|directeur van)( \w+){0,3}) $")
 # Before a werkende's workplace: "ik werk al jaren in de", "sta 30 jaar in een".
-_WERKT_BEFORE = re.compile(r"\b(werk|werkzaam|sta|zit|ben|werkte)( \w+){0,4} (bij|in|op|voor|aan|van)( de| het| een)? $")
+_WERKT_BEFORE = re.compile(r"\b(werk|werkzaam|sta|zit|ben|werkte|baan|functie|contract)( \w+){0,4} (bij|in|op|voor|aan|van)( de| het| een)? $")
 
 
 @lru_cache(maxsize=1)
@@ -203,7 +203,8 @@ def _at_work(text: str, entity: Entity, rol: str) -> bool:
     if _CLIENT_OF.search(before):
         return False
     if rol == "werkgever":
-        return bool(_ONS_BEFORE.search(before))
+        # the owner's "ons"/"mijn", or a team leader's "ik ben ploegleider bij de gemeente"
+        return bool(_ONS_BEFORE.search(before) or _WERKT_BEFORE.search(before))
     if rol == "werkende":
         return bool(_WERKT_BEFORE.search(before)) or "waar ik" in normalise(text[int(entity["end"]) :])[:20]
     return bool(_WISH_BEFORE.search(before))
