@@ -71,11 +71,16 @@ _RELATIVE_BEFORE = re.compile(
     r"( \w+){0,2} (werkt|werkte|is|was|zit)( \w+){0,4} $"
 )
 # Before a school one goes to as a pupil: "wil niet meer naar school", "mijn mbo afmaken".
-_STUDY_BEFORE = re.compile(r"\b(naar|mijn|zijn|haar|hun|mn|m n)( de| het| een)? $")
+_STUDY_BEFORE = re.compile(r"\b(naar|mijn|zijn|haar|hun|mn|m n|(zit|zat|zitten) (nog )?op)( de| het| een)? $")
 # Before an employer's own workplace: "wij zijn een", "in ons", "mijn", or the message's start.
 _ONS_BEFORE = re.compile(r"(^|\b(wij zijn|we zijn|ons|onze|mijn|ik heb|heb|hebben|als|eigenaar van|directeur van)( \w+){0,3}) $")
 # Before a werkende's workplace: "ik werk al jaren in de", "sta 30 jaar in een".
-_WERKT_BEFORE = re.compile(r"\b(werk|werkzaam|sta|zit|ben|werkte|baan|functie|contract)( \w+){0,4} (bij|in|op|voor|aan|van)( de| het| een)? $")
+_WERKT_BEFORE = re.compile(
+    r"\b(werk|werkzaam|sta|zit|ben|werkte|baan|functie|contract|vrijwilligerswerk|"
+    r"(mijn|mn) (leidinggevende|baas|bazin|manager|collega|collegas|teamleider|werkgever|chef))( \w+){0,4} (bij|in|op|voor|aan|van)( de| het| een)? $"
+)
+# An employee's "onze boekwinkel", "ons ziekenhuis" right before the workplace.
+_ONZE_BEFORE = re.compile(r"\b(ons|onze)( \w+)? $")
 
 
 @lru_cache(maxsize=1)
@@ -206,8 +211,11 @@ def _at_work(text: str, entity: Entity, rol: str) -> bool:
         # the owner's "ons"/"mijn", or a team leader's "ik ben ploegleider bij de gemeente"
         return bool(_ONS_BEFORE.search(before) or _WERKT_BEFORE.search(before))
     if rol == "werkende":
-        return bool(_WERKT_BEFORE.search(before)) or "waar ik" in normalise(text[int(entity["end"]) :])[:20]
-    return bool(_WISH_BEFORE.search(before))
+        # "onze gemeente" is where one lives, not where one works
+        onze = _ONZE_BEFORE.search(before) and entity["value"] != "overheid"
+        return bool(_WERKT_BEFORE.search(before) or onze) or "waar ik" in normalise(text[int(entity["end"]) :])[:20]
+    # a werkzoekende's wish, or the place they worked or volunteer (their trade when they name no other)
+    return bool(_WISH_BEFORE.search(before) or _WERKT_BEFORE.search(before))
 
 
 def own_facts(

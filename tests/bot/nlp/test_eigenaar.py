@@ -59,6 +59,12 @@ def test_employer_keeps_no_benefit():
         ("heb ww, wil gewoon aan het werk, maakt niet uit wat, heb een heftruckcertificaat", "werkzoekende", None),
         # a benefit from the gemeente is no wish to work there, across a sentence end
         ("ik wil kapster worden. ik heb uitkering van gemeente", "werkzoekende", None),
+        # workplaces named by an employee's "onze", a boss "op de bso", a volunteer's place
+        ("onze boekwinkel stopt eind van het jaar, ik werk er al 22 jaar", "werkende", "detailhandel"),
+        ("mijn leidinggevende op de bso dreigt me te ontslaan", "werkende", "kinderopvang"),
+        ("ik doe vrijwilligerswerk in het verzorgingshuis en heb bijstand, kan ik daar in dienst?", "werkzoekende", "zorg"),
+        ("ik werk al 20 jaar bij het sw bedrijf in onze gemeente", "werkende", None),
+        ("mijn kleindochter zit op de praktijkschool en moet stage lopen", "werkzoekende", None),
         ("wij zijn een bouwbedrijf en zoeken timmerlieden", "werkgever", "bouw"),
         # workplaces (bot/lexicons/sector_werkplek.yml) count only when the sentence is about working there
         ("ik werk al 20 jaar op een varkensbedrijf", "werkende", "landbouw"),
