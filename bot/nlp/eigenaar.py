@@ -57,7 +57,11 @@ _OR_BEFORE = re.compile(r"((\w+ ){1,5})(of|ofwel) (\w+ ){0,2}$")
 # Organisations someone deals with as a client: "uitkering van de gemeente", "hulp via de gemeente".
 _CLIENT_OF = re.compile(r"\b(uitkering|bijstand|geld|hulp|brief|brieven|schuld|schulden|afspraak|klantmanager|consulent|boete|toeslag|subsidie) (van|bij|via|uit|aan)( de| het)? $")
 # A werkzoekende leaving their old trade: its sector is not where they look.
-_WANTS_OUT = re.compile(r"\b(iets anders|ander vak|ander werk|niet meer|nooit meer|geen \w+ meer|lichter|lichters|omscholen|omscholing|overstappen|switchen)\b")
+# Also "zoek iets in toezicht": a wish for a trade the lexicon does not know is still another trade.
+_WANTS_OUT = re.compile(
+    r"\b(iets anders|ander vak|ander werk|niet meer|nooit meer|geen \w+ meer|lichter|lichters|omscholen|omscholing|overstappen|switchen)\b"
+    r"|\b(zoek|zoeken|wil|liefst|graag) (\w+ ){0,2}(iets|werk|een baan) (in|als|bij)\b"
+)
 _PAST_BEFORE = re.compile(
     r"\b(werkte|gewerkt|was|vroeger|destijds|oude baan|vorige baan|ex|oud|gestopt) (\w+ ){0,4}$"
 )
