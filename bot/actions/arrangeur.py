@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Text
+from typing import Any, Dict, List, Mapping, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -13,7 +13,7 @@ from bot.actions.base import BridgeAction
 from bot.actions.bridge_client import BridgeUnavailable
 
 ARRANGEURS = ("uwv", "gemeente", "sociale_partners", "werkgeversservicepunt")
-_MAX_TEKST = 1000
+_MAX_TEKST = 2000  # the bridge's limit for `tekst` (docs/contracts.md)
 # The arrangeur's question for a missing answer, sent with answer buttons.
 _VRAAG_RESPONSE = {
     "uitkering": "utter_arrangeur_vraag_uitkering",
@@ -22,24 +22,46 @@ _VRAAG_RESPONSE = {
 
 
 def user_texts(tracker: Tracker) -> str:
-    """What the person typed this session (button payloads left out), for extra signals."""
+    """What the person typed this session (button payloads left out), for extra signals.
+    A long conversation keeps its latest words: a benefit named late (IOW) must still count."""
     texts = [
         str(event.get("text") or "")
         for event in tracker.events
         if event.get("event") == "user" and not str(event.get("text") or "").startswith("/")
     ]
-    return " ".join(text for text in texts if text)[:_MAX_TEKST]
+    # One message per line, so a sentence never runs into the next (the rules read sentence by sentence).
+    return "\n".join(text for text in texts if text)[-_MAX_TEKST:]
+
+
+def split_vraag(uitleg: str) -> Tuple[str, str]:
+    """A provisional uitleg ends with its question: (who helps and why, the question)."""
+    tekst = uitleg.strip()
+    cut = tekst.rfind(". ", 0, len(tekst) - 1)
+    if not tekst.endswith("?") or cut < 0:
+        return "", tekst
+    return tekst[: cut + 1], tekst[cut + 2:]
 
 
 def loket_text(loket: Any) -> Optional[str]:
-    """One line for the regional loket: its name and, when known, its website."""
+    """The regional loket and how to reach it: website, phone, address; else the national site."""
     if not isinstance(loket, Mapping):
         return None
     naam = loket.get("naam")
     if not naam:
         return None
-    url = loket.get("url") or loket.get("website")
-    return f"{naam} ({url})" if url else str(naam)
+    if "bevestigd" not in loket:
+        # An older bridge sends only name and website.
+        url = loket.get("url") or loket.get("website")
+        return f"{naam} ({url})" if url else str(naam)
+    delen = [str(naam) + "."]
+    for sleutel, label in (("url", "Website"), ("telefoon", "Telefoon"), ("adres", "Adres")):
+        if loket.get(sleutel):
+            delen.append(f"{label}: {loket[sleutel]}.")
+    if not loket.get("bevestigd"):
+        delen.append("Wij hebben de website en het telefoonnummer van dit loket nog niet kunnen controleren.")
+        if loket.get("terugval"):
+            delen.append(f"Kijk op {loket['terugval']} voor het loket bij u in de buurt.")
+    return " ".join(delen)
 
 
 class ActionFindArrangeur(BridgeAction):
@@ -67,12 +89,25 @@ class ActionFindArrangeur(BridgeAction):
         arrangeur = result.get("arrangeur")
         if arrangeur not in ARRANGEURS:
             arrangeur = None
+        ontbreekt = [str(naam) for naam in result.get("ontbreekt") or []]
+        vraag = _VRAAG_RESPONSE.get(ontbreekt[0]) if ontbreekt else None
+        if result.get("voorlopig") and arrangeur and vraag and result.get("uitleg"):
+            # A provisional answer (issue 17): who helps and why, the desk, then the question whose
+            # answer may change it, with its buttons last. The answer reruns the intake and this action.
+            uitleg, vraag_tekst = split_vraag(str(result["uitleg"]))
+            if uitleg:
+                dispatcher.utter_message(response="utter_arrangeur", uitleg=uitleg)
+            self._show_loket(dispatcher, result)
+            dispatcher.utter_message(response=vraag, uitleg=vraag_tekst)
+            return [SlotSet("arrangeur", arrangeur)]
         if result.get("uitleg"):
             # When the rules still miss one answer, the uitleg asks for it: add buttons.
-            ontbreekt = [str(naam) for naam in result.get("ontbreekt") or []]
-            response = _VRAAG_RESPONSE.get(ontbreekt[0], "utter_arrangeur") if ontbreekt else "utter_arrangeur"
-            dispatcher.utter_message(response=response, uitleg=result["uitleg"])
+            dispatcher.utter_message(response=vraag or "utter_arrangeur", uitleg=result["uitleg"])
+        self._show_loket(dispatcher, result)
+        return [SlotSet("arrangeur", arrangeur)]
+
+    @staticmethod
+    def _show_loket(dispatcher: CollectingDispatcher, result: Mapping[str, Any]) -> None:
         loket = loket_text(result.get("loket"))
         if loket:
             dispatcher.utter_message(response="utter_loket", loket=loket)
-        return [SlotSet("arrangeur", arrangeur)]

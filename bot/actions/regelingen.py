@@ -73,18 +73,37 @@ def bron(regeling: Mapping[str, Any]) -> str:
 
 
 def kaart(regeling: Mapping[str, Any]) -> Dict[str, str]:
-    """Template values for utter_regeling_kaart."""
+    """Template values for utter_regeling_kaart; the card's second line says why it fits this person."""
+    samenvatting = eerste_zin(regeling.get("samenvatting"))
+    past_bij_u = " ".join(str(regeling.get("past_bij_u") or "").split())
     return {
         "naam": str(regeling.get("naam") or regeling.get("slug") or ""),
-        "samenvatting": eerste_zin(regeling.get("samenvatting")),
+        # utter_regeling_kaart (bot/domain) has no placeholder of its own for this line, so it rides along
+        # with the summary.
+        "samenvatting": f"{samenvatting}\n{past_bij_u}" if past_bij_u else samenvatting,
         "uitvoerder": uitvoerder_tekst(regeling),
         "bron": bron(regeling),
     }
 
 
+def gebruikerstekst(tracker: Tracker, max_tekens: int = 1500) -> str:
+    """The person's own messages of this conversation (already masked by the bridge), newest last, capped."""
+    teksten = [
+        str(event.get("text")).strip()
+        for event in tracker.events
+        if event.get("event") == "user" and event.get("text") and not str(event.get("text")).startswith("/")
+    ]
+    return " ".join(teksten)[-max_tekens:].strip()
+
+
 def intake_query(tracker: Tracker) -> Dict[str, Any]:
-    """The intake as query parameters for GET /api/regelingen."""
-    return {slot: tracker.get_slot(slot) for slot in _QUERY_SLOTS if tracker.get_slot(slot)}
+    """The intake as query parameters for GET /api/regelingen, plus the person's words as `situatie`
+    (the bridge reads traits and a branche with its own O&O-fonds from them; issue 17)."""
+    query = {slot: tracker.get_slot(slot) for slot in _QUERY_SLOTS if tracker.get_slot(slot)}
+    situatie = gebruikerstekst(tracker)
+    if situatie:
+        query["situatie"] = situatie
+    return query
 
 
 def _open_regelingen(
@@ -110,8 +129,12 @@ def _toon_sector(dispatcher: CollectingDispatcher, gevonden: Mapping[str, Any]) 
     fondsen = [fonds for fonds in gevonden.get("oo_fondsen") or [] if fonds.get("status") != "beeindigd"]
     advies = gevonden.get("sector")
     heeft_advies = isinstance(advies, Mapping) and bool(advies.get("uitleg"))
+    # A branche named by the person (bakkerij, uitvaart, ...) has its own fund: show that one.
+    branche = isinstance(advies, Mapping) and bool(advies.get("subsector"))
+    # Sub-sectors the person did not name: one follow-up line each ("Werkt u bij een bakkerij? Dan ...").
+    vervolg = " ".join(str(advies.get("vervolgvraag") or "").split()) if isinstance(advies, Mapping) else ""
     # One fund: show it. Several (techniek): the advice says which cao belongs to which fund.
-    if len(fondsen) == 1 or (fondsen and not heeft_advies):
+    if fondsen and (branche or len(fondsen) == 1 or not heeft_advies):
         fonds = fondsen[0]
         dispatcher.utter_message(
             response="utter_oo_fonds",
@@ -119,9 +142,12 @@ def _toon_sector(dispatcher: CollectingDispatcher, gevonden: Mapping[str, Any]) 
             samenvatting=eerste_zin(fonds.get("samenvatting")),
             bron=bron(fonds),
         )
+        if vervolg and not branche:
+            dispatcher.utter_message(response="utter_sector_advies", uitleg=vervolg)
         return
     if heeft_advies:
-        dispatcher.utter_message(response="utter_sector_advies", uitleg=" ".join(str(advies["uitleg"]).split()))  # type: ignore[index]
+        uitleg = " ".join(str(advies["uitleg"]).split())  # type: ignore[index]
+        dispatcher.utter_message(response="utter_sector_advies", uitleg=f"{uitleg} {vervolg}".strip())
 
 
 class ActionFindRegelingen(BridgeAction):

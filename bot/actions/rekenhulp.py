@@ -16,6 +16,33 @@ from bot.actions.bridge_client import BridgeUnavailable, NotFound
 
 _NUMBER_RE = re.compile(r"\d[\d.,]*")
 _REKENHULP_SLOTS = ("loonwaarde", "uren_per_week", "brutoloon")
+# The employee's age as an employer writes it ("een 19-jarige", "hij is 18 jaar", "een jongen van 17 jaar").
+# Only third-person phrases: "ik ben 45 jaar" is the employer's own age. There is no age slot (bot/domain is
+# not touched in issue 17), so the rekenhulp reads it from the conversation when it is there.
+_LEEFTIJD_RES = (
+    re.compile(r"\b(1[5-9]|[2-6]\d)[ -]?jarige?\b"),
+    re.compile(
+        r"\b(?:hij|zij|ze|die|werknemer|medewerker|kandidaat|jongen|meisje|jongere|leerling|schoolverlater|stagiair)"
+        r"\s+(?:is|wordt)\s+(1[5-9]|[2-6]\d)\s+jaar\b(?!\s+(?:in dienst|ervaring|bij|geleden))"
+    ),
+    re.compile(
+        r"\b(?:jongen|meisje|jongere|man|vrouw|werknemer|medewerker|kandidaat|leerling|schoolverlater|stagiair)"
+        r"\s+van\s+(1[5-9]|[2-6]\d)\s+(?:jaar|jaar oud)\b"
+    ),
+)
+
+
+def leeftijd_uit_gesprek(tracker: Tracker) -> Optional[int]:
+    """The employee's age if the employer named it in this conversation (the last mention wins), else None."""
+    gevonden: Optional[int] = None
+    for event in tracker.events:
+        if event.get("event") != "user" or not event.get("text"):
+            continue
+        tekst = str(event["text"]).lower()
+        for pattern in _LEEFTIJD_RES:
+            for match in pattern.finditer(tekst):
+                gevonden = int(match.group(1))
+    return gevonden
 
 
 def parse_getal(text: Any) -> Optional[float]:
@@ -106,6 +133,10 @@ class ActionRekenhulp(BridgeAction):
             "uren_per_week": tracker.get_slot("uren_per_week"),
             "brutoloon_per_maand": tracker.get_slot("brutoloon"),
         }
+        # Issue 17: below 21 the minimumjeugdloon applies; send the age when the employer named it.
+        leeftijd = leeftijd_uit_gesprek(tracker)
+        if leeftijd is not None:
+            payload["leeftijd"] = leeftijd
         reset: List[EventType] = [SlotSet(slot, None) for slot in _REKENHULP_SLOTS]
         try:
             result = await self.bridge.rekenhulp_loonkostensubsidie(payload)
@@ -121,9 +152,11 @@ class ActionRekenhulp(BridgeAction):
             return reset
         # Warnings from the bridge (e.g. a wage below the minimumloon) are data, not bot text.
         waarschuwingen = [str(w) for w in result.get("waarschuwingen") or [] if w]
+        # Which minimumloon (age, amount, from which date) was used; added by the bridge in issue 17.
+        toelichting = [str(t) for t in result.get("toelichting") or [] if t]
         dispatcher.utter_message(
             response="utter_rekenhulp_uitkomst",
             subsidie=euro(bedrag),
-            uitleg=" ".join(waarschuwingen),
+            uitleg=" ".join([*waarschuwingen, *toelichting]),
         )
         return reset

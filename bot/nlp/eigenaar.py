@@ -54,6 +54,9 @@ _ANY_WORK = re.compile(r"\bmaakt (me )?niet uit\b|\balles is goed\b|\bom het eve
 # "in de techniek of (in de) beveiliging": the words on the other side of "of".
 _OR_AFTER = re.compile(r"^ (\w+ ){0,2}(of|ofwel)(( \w+){1,5})")
 _OR_BEFORE = re.compile(r"((\w+ ){1,5})(of|ofwel) (\w+ ){0,2}$")
+# Workplaces people mostly visit as clients, and the words that make a sentence about working there.
+_VISITED = {"gemeente", "de gemeente", "een gemeente"}
+_WORK_WORD = re.compile(r"\b(werk|werken|werkt|werkte|baan|functie|vacature|vacatures|solliciteren|in dienst|collega|collegas|afdeling|buitendienst|ambtenaar)\b")
 # Organisations someone deals with as a client: "uitkering van de gemeente", "hulp via de gemeente".
 _CLIENT_OF = re.compile(r"\b(uitkering|bijstand|geld|hulp|brief|brieven|schuld|schulden|afspraak|klantmanager|consulent|boete|toeslag|subsidie) (van|bij|via|uit|aan)( de| het)? $")
 # A werkzoekende leaving their old trade: its sector is not where they look.
@@ -128,6 +131,11 @@ def _in_sentence(text: str, entity: Entity) -> str:
     """Like _before, within the mention's own sentence."""
     words = _sentence_before(text, int(entity["end"])).split()
     return " ".join(words[:-1]) + " "
+
+
+def _sentence_of(text: str, entity: Entity) -> str:
+    """The normalised sentence the mention stands in."""
+    return _sentence_before(text, int(entity["start"])) + normalise(text[int(entity["start"]) : int(entity["end"])]) + _sentence_after(text, entity)
 
 
 def _sentence_after(text: str, entity: Entity) -> str:
@@ -210,6 +218,10 @@ def _at_work(text: str, entity: Entity, rol: str) -> bool:
     if entity["value"] == "onderwijs" and _STUDY_BEFORE.search(before):
         return False
     if _CLIENT_OF.search(before):
+        return False
+    # "naar de gemeente voor ioaw": people visit the gemeente far more often than they work there
+    surface = normalise(text[int(entity["start"]) : int(entity["end"])])
+    if surface in _VISITED and not _WORK_WORD.search(_sentence_of(text, entity)):
         return False
     if rol == "werkgever":
         # the owner's "ons"/"mijn", or a team leader's "ik ben ploegleider bij de gemeente"
