@@ -86,11 +86,16 @@ def _load_sectoren(path: Path, fondsen: Mapping[str, OoFonds]) -> dict[Sector, S
         for slug in entry.fondsen:
             if slug not in fondsen:
                 raise KnowledgeLoadError(f"{path}: veld '{sector.value}.fondsen': onbekend fonds '{slug}'")
-        # Both directions must agree, so a fund is never silently missing from its sector.
+        sub_slugs = {slug for sub in entry.subsectoren for slug in sub.fondsen}
+        for slug in sorted(sub_slugs):
+            if slug not in fondsen:
+                raise KnowledgeLoadError(f"{path}: veld '{sector.value}.subsectoren': onbekend fonds '{slug}'")
+        # Both directions must agree, so a fund is never silently missing from its sector
+        # (a sub-sector's fund names the sector it sits in).
         declared = {slug for slug, f in fondsen.items() if sector in f.sectoren}
-        if declared != set(entry.fondsen):
+        if declared != set(entry.fondsen) | sub_slugs:
             raise KnowledgeLoadError(
-                f"{path}: veld '{sector.value}.fondsen': {sorted(entry.fondsen)} klopt niet met de "
+                f"{path}: veld '{sector.value}.fondsen': {sorted(set(entry.fondsen) | sub_slugs)} klopt niet met de "
                 f"fondsen die deze sector noemen: {sorted(declared)}"
             )
     return sectoren

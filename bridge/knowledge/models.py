@@ -72,6 +72,18 @@ class Behoefte(str, Enum):
     inkomen = "inkomen"
 
 
+class Kenmerk(str, Enum):
+    """A trait of the person (or, for a werkgever, of the employee) that some regelingen are meant for."""
+
+    arbeidsbeperking = "arbeidsbeperking"
+    doelgroepregister = "doelgroepregister"  # in, or a candidate for, the doelgroep banenafspraak
+    zware_ondersteuning = "zware_ondersteuning"  # can only work with a lot of support (beschut werk)
+    ziek = "ziek"
+    psychische_klachten = "psychische_klachten"
+    zzp = "zzp"  # works for themselves: no werkgever to apply for them
+    ontslag = "ontslag"  # (is about to be) dismissed, a reorganisation, a contract that ends
+
+
 class Arrangeur(str, Enum):
     """Slot `arrangeur` (docs/contracts.md)."""
 
@@ -117,6 +129,15 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Controle(_Strict):
+    """One fact that was checked again, with the primary source that shows it and the day it was checked."""
+
+    feit: NonEmpty
+    bron: Url
+    datum: dt.date
+    uitkomst: NonEmpty | None = None  # what changed in the data, if anything
+
+
 class Bedrag(_Strict):
     """One thing a regeling or fund pays or gives, with the year the amount applies to."""
 
@@ -140,6 +161,22 @@ class VoorWie(_Strict):
     uitkeringen: list[Uitkering] = []
     sectoren: list[Sector] = []
     voorwaarden: list[NonEmpty] = []
+    # Which of `rollen` apply themselves; None: all of them. [] : none (e.g. the ggz-instelling applies).
+    aanvragers: list[Rol] | None = None
+    # Only for people with one of these traits (the first is the main one); [] : for everyone.
+    doelgroepen: list[Kenmerk] = []
+    # Not for people with one of these traits (e.g. a zzp'er has no werkgever to apply).
+    uitgesloten: list[Kenmerk] = []
+    # Only for people who can work with a lot of support only (beschut werk).
+    zware_ondersteuning: bool = False
+    # Regelingen of one groep overlap (they do not stack): the ranking shows the best one first.
+    groep: NonEmpty | None = None
+
+    @model_validator(mode="after")
+    def _aanvragers_among_rollen(self) -> VoorWie:
+        if self.aanvragers and not set(self.aanvragers) <= set(self.rollen):
+            raise ValueError("'aanvragers' moeten ook in 'rollen' staan")
+        return self
 
 
 class Aanvragen(_Strict):
@@ -170,6 +207,7 @@ class Regeling(_Strict):
     peildatum: dt.date
     onzeker: list[NonEmpty] = []
     opmerking: str | None = None
+    controles: list[Controle] = []  # facts checked again, each with its source (issue 17)
 
     @model_validator(mode="after")
     def _consistent(self) -> Regeling:
@@ -197,12 +235,27 @@ class OoFonds(_Strict):
     bronnen: list[Url] = Field(min_length=1)
     peildatum: dt.date
     onzeker: list[NonEmpty] = []
+    controles: list[Controle] = []  # facts checked again, each with its source (issue 17)
 
     @model_validator(mode="after")
     def _consistent(self) -> OoFonds:
         if self.status is Status.onzeker and not self.onzeker:
             raise ValueError("status 'onzeker' vraagt om een toelichting in 'onzeker'")
         return self
+
+
+class SubSector(_Strict):
+    """A branche inside a contract sector with its own fund, found from the person's words.
+
+    The `sector` slot keeps its contract values; a sub-sector is matched from the text (`trefwoorden`, whole
+    words after normalising) or offered as a follow-up line when the sector is known but the branche is not.
+    """
+
+    naam: NonEmpty
+    vraag: NonEmpty  # the follow-up question, e.g. "Werkt u bij een bakkerij?"
+    trefwoorden: list[NonEmpty] = Field(min_length=1)
+    fondsen: list[Slug] = Field(min_length=1)
+    uitleg: NonEmpty
 
 
 class SectorFondsen(_Strict):
@@ -212,6 +265,8 @@ class SectorFondsen(_Strict):
     uitleg: NonEmpty
     verwijzing: list[NonEmpty] = []
     bronnen: list[Url] = []
+    # Branches with their own fund inside this sector (bakkers in detailhandel, ...); not in `fondsen`.
+    subsectoren: list[SubSector] = []
 
     @model_validator(mode="after")
     def _no_fund_needs_pointer(self) -> SectorFondsen:
@@ -221,13 +276,40 @@ class SectorFondsen(_Strict):
         return self
 
 
+Telefoon = Annotated[str, Field(pattern=r"^(\+31|0)[0-9 -]{8,14}$")]
+
+
 class Loket(_Strict):
-    """A regional desk (WSP, Werkcentrum, leerwerkloket) as far as a source names it."""
+    """A regional desk (WSP, Werkcentrum, leerwerkloket) and how to reach it.
+
+    `bevestigd`: a stored page (`bron`) shows at least one way to reach this desk (`url`, `telefoon`
+    or `adres`). Otherwise the desk is unconfirmed: it names no contact details of its own and points
+    to the national site in `terugval`.
+    """
 
     naam: NonEmpty
     url: Url | None = None
+    telefoon: Telefoon | None = None
+    adres: str | None = None
     bron: Url | None = None
     opmerking: str | None = None
+    bevestigd: bool = False
+    gecontroleerd: dt.date | None = None
+    terugval: Url | None = None
+
+    @model_validator(mode="after")
+    def _contact_or_fallback(self) -> Loket:
+        contact = self.url or self.telefoon or self.adres
+        if self.bevestigd:
+            if not (self.bron and contact):
+                raise ValueError("een bevestigd loket vraagt om 'bron' en een url, telefoon of adres")
+            if self.terugval:
+                raise ValueError("een bevestigd loket heeft geen 'terugval' nodig")
+        elif contact:
+            raise ValueError("contactgegevens zonder bevestiging: zet 'bevestigd: true' met een 'bron'")
+        elif not self.terugval:
+            raise ValueError("een onbevestigd loket vraagt om 'terugval' (de landelijke site)")
+        return self
 
 
 class Regio(_Strict):
@@ -240,10 +322,20 @@ class Regio(_Strict):
     leerwerkloket: Loket | None = None
 
 
+class Terugval(_Strict):
+    """The national site an unconfirmed regional desk falls back to, with the page that names it."""
+
+    naam: NonEmpty
+    url: Url
+    bron: Url
+
+
 class RegiosFile(_Strict):
     """Top level of knowledge/regios.yml."""
 
     peildatum: dt.date
     zoek_via: Url
     bronnen: list[Url] = Field(min_length=1)
+    # Per desk type ("werkgeversservicepunt", "werkcentrum", "leerwerkloket") the national fallback.
+    terugval: dict[str, Terugval] = {}
     regios: list[Regio] = Field(min_length=1)

@@ -8,45 +8,18 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from bridge.knowledge.dates import STATUS_ORDER, effective_status
+from bridge.knowledge.fit import ZELFDE_GROEP, Intake, fit_regeling, past_bij_u, uitgesloten
 from bridge.knowledge.loader import KnowledgeBase
-from bridge.knowledge.models import Behoefte, OoFonds, Regeling, Rol, Sector, SectorFondsen, Status, Uitkering
+from bridge.knowledge.models import OoFonds, Regeling, Sector, SectorFondsen, Status
 from bridge.knowledge.text import normalise, tokens
+
+__all__ = ["Intake", "Treffer", "find_regelingen", "fondsen_voor", "name_match"]
 
 # Words too common to count as a match between a question and a summary.
 _STOPWORDS = frozenset(
     "aan als bij dat de den der die dit een en er heb heeft het hoe ik in is je kan kun kunt met mijn naar "
     "niet nog of om ook op over te u uw van voor wat wel welke wie wil zijn zo bestaat nog meer graag".split()
 )
-_ROL_LABEL = {Rol.werkende: "werkende", Rol.werkzoekende: "werkzoekende", Rol.werkgever: "werkgever"}
-_UITKERING_LABEL = {
-    Uitkering.ww: "WW",
-    Uitkering.wia: "WIA",
-    Uitkering.wajong: "Wajong",
-    Uitkering.bijstand: "bijstand",
-    Uitkering.geen: "geen uitkering",
-}
-_BEHOEFTE_LABEL = {
-    Behoefte.scholing: "scholing",
-    Behoefte.ander_werk: "ander werk",
-    Behoefte.werk_vinden: "werk vinden",
-    Behoefte.ontslag_dreigt: "dreigend ontslag",
-    Behoefte.personeel_vinden: "personeel vinden",
-    Behoefte.loonkostensubsidie: "loonkostensubsidie",
-    Behoefte.praktijkleren: "praktijkleren",
-    Behoefte.hulp_schulden_zorg: "hulp bij schulden of zorg",
-    Behoefte.aanpassing_werkplek: "aanpassing van de werkplek",
-    Behoefte.inkomen: "inkomen",
-}
-
-
-@dataclass(frozen=True)
-class Intake:
-    """The slots that steer the search (all optional)."""
-
-    rol: Rol | None = None
-    uitkering: Uitkering | None = None
-    sector: Sector | None = None
-    behoefte: Behoefte | None = None
 
 
 @dataclass
@@ -57,6 +30,7 @@ class Treffer:
     status: Status
     score: int
     waarom: list[str] = field(default_factory=list)
+    past_bij_u: str | None = None
 
 
 def _ngrams(words: list[str], max_n: int = 4) -> set[str]:
@@ -90,16 +64,6 @@ def _text_hits(regeling: Regeling, q: str) -> list[str]:
     return sorted({w for w in tokens(q) if len(w) >= 4 and w not in _STOPWORDS and w in haystack})
 
 
-def _passes_filters(regeling: Regeling, intake: Intake) -> bool:
-    """Hard filters: an explicit rol/uitkering/sector list that excludes the intake drops the regeling."""
-    voor_wie = regeling.voor_wie
-    if intake.rol and intake.rol not in voor_wie.rollen:
-        return False
-    if intake.uitkering and voor_wie.uitkeringen and intake.uitkering not in voor_wie.uitkeringen:
-        return False
-    return not (intake.sector and voor_wie.sectoren and intake.sector not in voor_wie.sectoren)
-
-
 def find_regelingen(kb: KnowledgeBase, intake: Intake, q: str | None, today: dt.date) -> list[Treffer]:
     """Regelingen that fit, best first; ended ones only when asked by name, followed by their successor."""
     q = (q or "").strip()
@@ -122,40 +86,47 @@ def find_regelingen(kb: KnowledgeBase, intake: Intake, q: str | None, today: dt.
         asked_by_name = slug in named
         if status is Status.beeindigd and not asked_by_name:
             continue  # never offer a scheme that no longer exists
-        if not asked_by_name and not _passes_filters(regeling, intake):
+        if not asked_by_name and uitgesloten(regeling, intake):
             continue
-        score, waarom = 0, []
-        if asked_by_name:
-            score += 100 + len(named[slug])
-            waarom.append(f"U vroeg naar '{named[slug]}'.")
-        if intake.behoefte and intake.behoefte in regeling.behoeften:
-            # The first listed behoefte is the regeling's main purpose.
-            score += 8 if regeling.behoeften[0] is intake.behoefte else 5
-            waarom.append(f"Past bij uw vraag: {_BEHOEFTE_LABEL[intake.behoefte]}.")
-        if intake.uitkering and intake.uitkering in regeling.voor_wie.uitkeringen:
-            score += 3
-            waarom.append(f"Past bij uw uitkering: {_UITKERING_LABEL[intake.uitkering]}.")
-        if intake.sector and intake.sector in regeling.voor_wie.sectoren:
-            score += 3
-            waarom.append(f"Bedoeld voor uw sector: {intake.sector.value.replace('_', ' ')}.")
-        if intake.rol and intake.rol in regeling.voor_wie.rollen:
-            score += 2
-            waarom.append(f"Past bij uw rol: {_ROL_LABEL[intake.rol]}.")
-        if slug in texts:
-            score += 2 * len(texts[slug])
-            waarom.append(f"Sluit aan bij uw woorden: {', '.join(texts[slug])}.")
         # Relevance gate: with a behoefte or a question that matched something, only matches count.
-        if intake.behoefte and not asked_by_name and intake.behoefte not in regeling.behoeften:
+        if not asked_by_name and (
+            (intake.behoefte and intake.behoefte not in regeling.behoeften)
+            or named
+            or (texts and slug not in texts and not intake.behoefte)
+        ):
             continue
-        if named and not asked_by_name:
-            continue
-        if texts and slug not in texts and not intake.behoefte:
-            continue
-        treffers.append(Treffer(regeling, status, score, waarom))
+        fit = fit_regeling(regeling, intake, status)
+        extra = None
+        if asked_by_name:
+            fit.score += 100 + len(named[slug])
+            fit.waarom.insert(0, f"U vroeg naar '{named[slug]}'.")
+            extra = f"u vroeg naar '{named[slug]}'"
+        if slug in texts:
+            fit.score += 2 * len(texts[slug])
+            fit.waarom.append(f"Sluit aan bij uw woorden: {', '.join(texts[slug])}.")
+        treffers.append(Treffer(regeling, status, fit.score, fit.waarom, past_bij_u(fit, extra)))
 
     _add_successors(kb, treffers, today)
-    treffers.sort(key=lambda t: (-t.score, STATUS_ORDER[t.status], t.regeling.naam))
+    _sort(treffers)
+    _one_per_groep_first(treffers)
     return treffers
+
+
+def _sort(treffers: list[Treffer]) -> None:
+    treffers.sort(key=lambda t: (-t.score, STATUS_ORDER[t.status], t.regeling.naam))
+
+
+def _one_per_groep_first(treffers: list[Treffer]) -> None:
+    """Regelingen of one groep do not stack: after the best one, the others move back."""
+    seen: set[str] = set()
+    for t in treffers:
+        groep = t.regeling.voor_wie.groep
+        if groep is None or t.status is Status.beeindigd:
+            continue
+        if groep in seen:
+            t.score += ZELFDE_GROEP
+        seen.add(groep)
+    _sort(treffers)
 
 
 def _add_successors(kb: KnowledgeBase, treffers: list[Treffer], today: dt.date) -> None:
@@ -171,7 +142,8 @@ def _add_successors(kb: KnowledgeBase, treffers: list[Treffer], today: dt.date) 
             present[opvolger].waarom.insert(0, reden)
             continue
         nieuw = kb.regelingen[opvolger]
-        extra = Treffer(nieuw, effective_status(nieuw, today), t.score - 1, [reden])
+        zin = f"Past bij u: dit is de opvolger van {t.regeling.naam}."
+        extra = Treffer(nieuw, effective_status(nieuw, today), t.score - 1, [reden], zin)
         treffers.append(extra)
         present[opvolger] = extra
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bridge.knowledge.models import Arrangeur, Bedrag, Rol, Sector, Status, Uitkering
+from bridge.knowledge.models import Arrangeur, Bedrag, Kenmerk, Rol, Sector, Status, Uitkering
 from bridge.schemas.text import Text
 
 
@@ -33,6 +33,8 @@ class RegelingSummary(BaseModel):
     geldig_tot: dt.date | None
     opvolger: OpvolgerPublic | None
     onzeker: list[str]
+    # Added in issue 17: one line (B1) why it fits this person, and who applies when they cannot.
+    past_bij_u: str | None = None
 
 
 class RegelingPublic(RegelingSummary):
@@ -70,6 +72,11 @@ class SectorAdvies(BaseModel):
     uitleg: str
     verwijzing: list[str]
     bronnen: list[str]
+    # Added in issue 17: branches with their own fund inside the sector. `subsector` is the one the person's
+    # words name (then `fondsen` and `uitleg` are that branche's); otherwise `vervolgvraag` offers them all.
+    subsector: str | None = None
+    subsectoren: list[str] = []
+    vervolgvraag: str | None = None
 
 
 class RegioPublic(BaseModel):
@@ -94,6 +101,9 @@ class RegelingenPublic(BaseModel):
     regio: RegioPublic | None
     datum: dt.date = Field(description="The date against which open/ended was decided.")
     waarschuwingen: list[str]
+    kenmerken: list[Kenmerk] = Field(
+        default=[], description="Traits of the situation the ranking used (added in issue 17)."
+    )
 
 
 class ArrangeurRequest(BaseModel):
@@ -114,6 +124,11 @@ class ArrangeurPublic(BaseModel):
     uitleg: str
     ontbreekt: list[str]
     loket: dict[str, object] | None
+    # Added in issue 17 (optional for clients): which rule decided, its primary sources, and whether the
+    # arrangeur is provisional (a werkende whose uitkering is not known yet; `ontbreekt` says what to ask).
+    regel: str | None = Field(default=None, description="Id van de regel in bridge/knowledge/arrangeur_regels.yml.")
+    bronnen: list[str] = Field(default_factory=list, description="Primaire bronnen van die regel.")
+    voorlopig: bool = Field(default=False, description="Voorlopig antwoord; kan veranderen met het antwoord op `ontbreekt`.")
 
 
 class RekenhulpRequest(BaseModel):
@@ -126,7 +141,11 @@ class RekenhulpRequest(BaseModel):
     # Upper bounds far above any real wage: amounts beyond them are typing errors, and astronomic ones
     # (found by the API fuzz) overflow the cent rounding.
     brutoloon_per_maand: Decimal | None = Field(default=None, gt=0, le=100_000)
-    wml_per_uur: Decimal | None = Field(default=None, gt=0, le=1_000, description="Override of the minimumloon per uur.")
+    wml_per_uur: Decimal | None = Field(
+        default=None, gt=0, le=1_000, description="Override of the minimumloon per uur for 21 jaar en ouder."
+    )
+    # Added in issue 17 (optional): the employee's age; below 21 the minimumjeugdloon is used.
+    leeftijd: int | None = Field(default=None, ge=15, le=100, description="Leeftijd van de werknemer (15 of ouder).")
 
 
 class RekenhulpPublic(BaseModel):
@@ -138,3 +157,5 @@ class RekenhulpPublic(BaseModel):
     waarschuwingen: list[str]
     voorbehoud: str
     bronnen: list[str]
+    # Added in issue 17: which minimumloon (age, amount, from which date) the calculation used, in B1 Dutch.
+    toelichting: list[str] = []

@@ -94,7 +94,9 @@ def test_arrangeur_endpoint(client: TestClient) -> None:
     r = client.post("/api/arrangeur", json={"rol": "werkgever", "gemeente": "Almere"})
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"arrangeur", "uitleg", "ontbreekt", "loket"}
+    # The contract's fields, plus the optional ones of issue 17 (rule, sources, provisional).
+    assert set(body) == {"arrangeur", "uitleg", "ontbreekt", "loket", "regel", "bronnen", "voorlopig"}
+    assert body["regel"] == "werkgever" and body["bronnen"] and body["voorlopig"] is False
     assert body["arrangeur"] == "werkgeversservicepunt"
     assert body["loket"]["organisatie"] == "Werkgeversservicepunt Flevoland"
     empty = client.post("/api/arrangeur", json={}).json()
@@ -120,3 +122,37 @@ def test_rekenhulp_refuses_astronomic_amounts(client: TestClient, field: str) ->
     # Found by the API fuzz: 7e23 per uur overflowed the rounding to cents (a 500).
     body = {"loonwaarde_procent": 0, "uren_per_week": 30, field: 7.1e23}
     assert client.post("/api/rekenhulp/loonkostensubsidie", json=body).status_code == 422
+
+
+def test_situatie_words_steer_the_ranking_and_each_card_says_why(client: TestClient) -> None:
+    params = {"rol": "werkgever", "behoefte": "personeel_vinden", "situatie": "Ik wil iemand met een arbeidsbeperking aannemen."}
+    body = client.get("/api/regelingen", params=params).json()
+    assert body["kenmerken"] == ["arbeidsbeperking"]
+    top = body["regelingen"][:3]
+    assert "no-riskpolis" in {r["slug"] for r in top}
+    assert all(r["past_bij_u"].startswith("Past bij u: de werknemer heeft een arbeidsbeperking") for r in top)
+    # Without the words the employer schemes for a disability are not the first answer.
+    plain = client.get("/api/regelingen", params={"rol": "werkgever", "behoefte": "personeel_vinden"}).json()
+    assert plain["kenmerken"] == [] and plain["regelingen"][0]["slug"] != "no-riskpolis"
+    # A known trait can be passed as is; an unknown one is refused; the words have a length limit.
+    assert client.get("/api/regelingen", params={**params, "situatie": None, "kenmerk": "arbeidsbeperking"}).json()["kenmerken"] == ["arbeidsbeperking"]
+    assert client.get("/api/regelingen", params={"kenmerk": "rijk"}).status_code == 422
+    assert client.get("/api/regelingen", params={"situatie": "x" * 2001}).status_code == 422
+
+
+def test_rekenhulp_takes_an_optional_age_and_shows_the_minimumloon_used(client: TestClient) -> None:
+    # Issue 17: `leeftijd` is optional (additive); below 21 the minimumjeugdloon is used.
+    body = client.post(
+        "/api/rekenhulp/loonkostensubsidie", json={"loonwaarde_procent": 50, "uren_per_week": 36, "leeftijd": 19}
+    ).json()
+    assert body["uitgangspunten"]["wml_per_uur"] == 8.83  # 60 % of 14,71
+    assert body["uitgangspunten"]["wml_21_plus_per_uur"] == 14.71
+    assert body["uitgangspunten"]["wml_geldig_vanaf"] == "2026-01-01"
+    assert body["uitgangspunten"]["leeftijd"] == 19
+    assert body["indicatie_per_maand"] == 918.64
+    assert any("19 jaar" in t for t in body["toelichting"])
+    zonder = client.post("/api/rekenhulp/loonkostensubsidie", json={"loonwaarde_procent": 50, "uren_per_week": 36}).json()
+    assert zonder["uitgangspunten"]["leeftijd"] is None
+    assert any("jonger dan 21" in t for t in zonder["toelichting"])
+    too_young = {"loonwaarde_procent": 50, "uren_per_week": 36, "leeftijd": 14}
+    assert client.post("/api/rekenhulp/loonkostensubsidie", json=too_young).status_code == 422

@@ -68,7 +68,9 @@ def test_at_least_15_funds_and_every_sector_mapped(kb: KnowledgeBase) -> None:
     for sector in (Sector.zorg, Sector.ict, Sector.detailhandel):
         assert kb.sectoren[sector].fondsen == []
         assert kb.sectoren[sector].verwijzing
-    assert "SectorplanPlus" in " ".join(kb.sectoren[Sector.zorg].verwijzing)
+    # SectorplanPlus ended in 2022 (issue 17): no longer a place to go; the SLIM-scholingssubsidie (Ontwikkelpad zorg) is.
+    assert "SectorplanPlus" not in " ".join(kb.sectoren[Sector.zorg].verwijzing)
+    assert "slim-scholingssubsidie" in kb.sectoren[Sector.zorg].verwijzing
 
 
 def test_regios_cover_all_35_regions(kb: KnowledgeBase) -> None:

@@ -81,3 +81,86 @@ def test_wml_follows_the_date_and_warns_when_stale() -> None:
 def test_invalid_input(lw: D, uren: D) -> None:
     with pytest.raises(ValueError):
         bereken_loonkostensubsidie(lw, uren, MARCH_2026)
+
+
+# --- Issue 17: the minimumloon by age (minimumjeugdloon) and the WML table by date ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("leeftijd", "uurloon"),
+    # SVB's published hourly amounts from 1 January 2025 (21+ € 14,06): the percentages rounded to cents match them.
+    [(21, "14.06"), (20, "11.25"), (19, "8.44"), (18, "7.03"), (17, "5.55"), (16, "4.85"), (15, "4.22")],
+)
+def test_youth_minimumloon_matches_the_published_amounts_of_january_2025(leeftijd: int, uurloon: str) -> None:
+    u = bereken_loonkostensubsidie(D(50), D(36), dt.date(2025, 3, 1), leeftijd=leeftijd)
+    assert u.wml_per_uur == D(uurloon)
+    assert u.wml_21_plus_per_uur == D("14.06")
+    assert u.wml_geldig_vanaf == dt.date(2025, 1, 1)
+
+
+def test_nineteen_year_old_full_time_half_loonwaarde() -> None:
+    # 19 jaar: 60 % of 14,71 = 8,826 -> 8,83 per hour; 36 h/wk -> 156 h/month; 8,83 x 156 = 1.377,48
+    # incl. 8 % vb 1.487,6784; loonwaarde 50 % = 743,8392; LKS = 743,8392 (cap 70 % = 1.041,37 not reached)
+    # werkgeverslasten 23,5 % = 174,802212; total 918,641412 -> 918,64 (adult WML gave 1.530,38)
+    u = bereken_loonkostensubsidie(D(50), D(36), MARCH_2026, leeftijd=19)
+    assert u.wml_per_uur == D("8.83")
+    assert u.wml_per_maand == D("1377.48")
+    assert u.loonkostensubsidie == D("743.84")
+    assert u.werkgeverslasten == D("174.80")
+    assert u.indicatie_per_maand == D("918.64")
+    assert u.minimumloon_percentage == D("0.600")
+    assert any("19 jaar" in t and "8,83" in t and "01-01-2026" in t for t in u.toelichting)
+    assert any("bbl" in t for t in u.toelichting)  # 18-20: the bbl amounts are lower still
+
+
+def test_eighteen_year_old_in_spring_2025_hits_the_cap() -> None:
+    # 1 Jan-30 Jun 2025: 21+ WML 14,06; 18 jaar 50 % = 7,03. 32 h/wk -> 32 x 52 / 12 = 138,67 h/month
+    # WML month 7,03 x 1.664 / 12 = 974,8267; incl. vb 1.052,8128; loonwaarde 20 % = 210,56256
+    # uncapped LKS 842,25; cap 70 % = 736,96896 -> capped; werkgeverslasten 173,1877056; total 910,1566656 -> 910,16
+    u = bereken_loonkostensubsidie(D(20), D(32), dt.date(2025, 3, 1), leeftijd=18)
+    assert u.wml_per_uur == D("7.03")
+    assert u.wml_per_maand == D("974.83")
+    assert u.maximum_bereikt
+    assert u.loonkostensubsidie == D("736.97")
+    assert u.indicatie_per_maand == D("910.16")
+
+
+def test_seventeen_year_old_with_a_cao_wage() -> None:
+    # 17 jaar: 39,5 % of 14,71 = 5,81045 -> 5,81; 24 h/wk -> 104 h; WML month 604,24; incl. vb 652,5792
+    # cao wage 800 >= WML, so loonwaarde 60 % x 800 x 1,08 = 518,40; LKS 134,1792; lasten 31,532112; total 165,71
+    u = bereken_loonkostensubsidie(D(60), D(24), MARCH_2026, brutoloon_per_maand=D(800), leeftijd=17)
+    assert u.wml_per_uur == D("5.81")
+    assert u.loonwaarde_per_maand == D("518.40")
+    assert u.indicatie_per_maand == D("165.71")
+
+
+def test_21_and_older_is_the_adult_amount_and_unknown_age_says_so() -> None:
+    adult = bereken_loonkostensubsidie(D(50), D(36), MARCH_2026, leeftijd=45)
+    unknown = bereken_loonkostensubsidie(D(50), D(36), MARCH_2026)
+    assert adult.indicatie_per_maand == unknown.indicatie_per_maand == D("1530.38")
+    assert any("jonger dan 21" in t for t in unknown.toelichting)
+    assert not any("jonger dan 21" in t for t in adult.toelichting)
+    assert all("14,71" in t and "01-01-2026" in t for t in (adult.toelichting[0], unknown.toelichting[0]))
+
+
+def test_override_is_the_adult_amount_and_the_age_still_applies() -> None:
+    # override 15,00 for 21+; 20 jaar 80 % = 12,00; 40 h -> 173,33 h; WML month 12 x 2.080 / 12 = 2.080
+    u = bereken_loonkostensubsidie(D(70), D(40), MARCH_2026, wml_per_uur=D("15.00"), leeftijd=20)
+    assert u.wml_per_uur == D("12.00")
+    assert u.wml_per_maand == D("2080.00")
+    assert u.wml_geldig_vanaf is None and u.wml_bron is None
+
+
+def test_below_15_there_is_no_minimumloon() -> None:
+    with pytest.raises(ValueError):
+        bereken_loonkostensubsidie(D(50), D(36), MARCH_2026, leeftijd=14)
+
+
+def test_wml_table_has_the_first_half_of_2025_and_warns_after_july_2026() -> None:
+    assert wml_op(dt.date(2025, 1, 1))[:2] == (D("14.06"), dt.date(2025, 1, 1))
+    assert wml_op(dt.date(2025, 6, 30))[0] == D("14.06")
+    assert wml_op(dt.date(2025, 7, 1))[0] == D("14.40")
+    assert "svb.nl" in wml_op(dt.date(2025, 3, 1))[2]
+    # No official amount for 1 July 2026 was found: the warning stays (and names the date of the amount used).
+    u = bereken_loonkostensubsidie(D(50), D(36), dt.date(2026, 12, 7), leeftijd=20)
+    assert any("01-01-2026" in w for w in u.waarschuwingen)

@@ -7,6 +7,8 @@ from fastapi import APIRouter
 from bridge.knowledge.deps import TodayDep
 from bridge.knowledge.rekenhulp import (
     BRONNEN,
+    JEUGDLOON_BRON,
+    VOLWASSEN_LEEFTIJD,
     MAX_DEEL_WML,
     VAKANTIEBIJSLAG,
     VOORBEHOUD,
@@ -23,7 +25,7 @@ router = APIRouter(prefix="/api/rekenhulp", tags=["rekenhulp"])
 def calculate_loonkostensubsidie(body: RekenhulpRequest, today: TodayDep) -> RekenhulpPublic:
     """WML minus loonwaarde (max 70 % of WML) plus werkgeverslasten, per month, pro rata for the hours."""
     u = bereken_loonkostensubsidie(
-        body.loonwaarde_procent, body.uren_per_week, today, body.brutoloon_per_maand, body.wml_per_uur
+        body.loonwaarde_procent, body.uren_per_week, today, body.brutoloon_per_maand, body.wml_per_uur, body.leeftijd
     )
     return RekenhulpPublic(
         indicatie_per_maand=float(u.indicatie_per_maand),
@@ -43,8 +45,15 @@ def calculate_loonkostensubsidie(body: RekenhulpRequest, today: TodayDep) -> Rek
             "maximum_deel_wml": float(MAX_DEEL_WML),
             "werkgeverslasten_percentage": float(WERKGEVERSLASTEN),
             "wml_bron": u.wml_bron,
+            # Added in issue 17: the minimumloon by age and the date its amount applies from.
+            "wml_21_plus_per_uur": float(u.wml_21_plus_per_uur) if u.wml_21_plus_per_uur is not None else None,
+            "wml_geldig_vanaf": u.wml_geldig_vanaf.isoformat() if u.wml_geldig_vanaf else None,
+            "leeftijd": u.leeftijd,
+            "minimumloon_percentage": float(u.minimumloon_percentage),
+            "jeugdloon_bron": JEUGDLOON_BRON if u.leeftijd is not None and u.leeftijd < VOLWASSEN_LEEFTIJD else None,
         },
         waarschuwingen=u.waarschuwingen,
         voorbehoud=VOORBEHOUD,
         bronnen=BRONNEN,
+        toelichting=list(u.toelichting),
     )

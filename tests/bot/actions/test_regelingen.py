@@ -37,7 +37,9 @@ def test_shows_three_open_regelingen_as_cards_with_buttons(domain):
     bridge = FakeBridge(regelingen=GEVONDEN)
     events, dispatcher = run(ActionFindRegelingen(bridge), load_tracker("intake_compleet"), domain)
     assert bridge.calls == [
-        ("find_regelingen", {"rol": "werkzoekende", "uitkering": "ww", "gemeente": "Almere", "behoefte": "scholing"})
+        ("find_regelingen", {"rol": "werkzoekende", "uitkering": "ww", "gemeente": "Almere", "behoefte": "scholing",
+                             # the person's own words, for traits and a branche with its own fund (issue 17)
+                             "situatie": "ik zit in de ww en woon in Almere, ik wil een opleiding"})
     ]
     assert responses(dispatcher) == [
         "utter_regelingen_intro",
@@ -88,6 +90,34 @@ def test_several_funds_get_the_advice_which_cao_fits(domain):
     _, dispatcher = run(ActionFindRegelingen(bridge), load_tracker("intake_compleet"), domain)
     assert responses(dispatcher)[2] == "utter_sector_advies"
     assert dispatcher.messages[2]["uitleg"] == "In de techniek zijn er meerdere fondsen."
+
+
+def test_branche_named_by_the_person_shows_its_own_fund(domain):
+    # Issue 17: "ik werk bij een bakkerij" -> the bridge answers with the sub-sector and its fund first.
+    fonds = {"slug": "sociaal-fonds-bakkersbedrijf", "naam": "Sociaal Fonds Bakkersbedrijf (SFB)", "status": "open",
+             "samenvatting": "Het fonds van de bakkerijen. Tweede zin.", "bronnen": ["https://www.sociaalfondsbakkersbedrijf.nl"]}
+    advies = {"sector": "detailhandel", "fondsen": ["sociaal-fonds-bakkersbedrijf"], "uitleg": "Voor bakkerijen is er SFB.",
+              "verwijzing": [], "bronnen": [], "subsector": "bakkerij", "subsectoren": ["bakkerij"], "vervolgvraag": None}
+    bridge = FakeBridge(regelingen=GEVONDEN[:1], oo_fondsen=[fonds], sector=advies)
+    _, dispatcher = run(ActionFindRegelingen(bridge), load_tracker("intake_compleet"), domain)
+    assert responses(dispatcher) == [
+        "utter_regelingen_intro", "utter_regeling_kaart", "utter_oo_fonds", "utter_regelingen_knoppen",
+    ]
+    assert dispatcher.messages[2]["naam"] == "Sociaal Fonds Bakkersbedrijf (SFB)"
+
+
+def test_sector_advice_ends_with_the_sub_sector_follow_up(domain):
+    # Issue 17: the sector is known, the branche is not: the advice names the branches with their own fund.
+    advies = {"sector": "detailhandel", "fondsen": [], "uitleg": "Voor de detailhandel vond ik geen fonds.",
+              "verwijzing": ["cao"], "bronnen": [], "subsector": None, "subsectoren": ["bakkerij"],
+              "vervolgvraag": "Werkt u bij een bakkerij? Dan is er een fonds voor u: Sociaal Fonds Bakkersbedrijf (SFB)."}
+    bridge = FakeBridge(regelingen=GEVONDEN[:1], sector=advies)
+    _, dispatcher = run(ActionFindRegelingen(bridge), load_tracker("intake_compleet"), domain)
+    assert responses(dispatcher)[2] == "utter_sector_advies"
+    assert dispatcher.messages[2]["uitleg"] == (
+        "Voor de detailhandel vond ik geen fonds. Werkt u bij een bakkerij? Dan is er een fonds voor u: "
+        "Sociaal Fonds Bakkersbedrijf (SFB)."
+    )
 
 
 def test_no_match_offers_a_medewerker(domain):
@@ -157,3 +187,29 @@ def test_is_beeindigd_uses_the_date():
     assert is_beeindigd({"status": "open", "geldig_tot": "2024-12-31"}, dt.date(2025, 1, 1))
     assert not is_beeindigd({"status": "open", "geldig_tot": "2024-12-31"}, dt.date(2024, 12, 31))
     assert is_beeindigd({"status": "beeindigd"}, dt.date(2020, 1, 1))
+
+
+def test_each_card_says_why_it_fits_and_the_rest_waits_behind_meer(domain):
+    # Issue 17: one line per card on why it fits this person, from the bridge's `past_bij_u`; top 3 first.
+    gevonden = [
+        {**regeling(slug, slug.upper()), "past_bij_u": f"Past bij u: reden {i}."}
+        for i, slug in enumerate(["no-riskpolis", "lkv-banenafspraak", "jobcoach", "loonkostensubsidie", "werkcentrum"])
+    ]
+    events, dispatcher = run(ActionFindRegelingen(FakeBridge(regelingen=gevonden)), load_tracker("intake_compleet"), domain)
+    cards = [m for m in dispatcher.messages if m.get("response") == "utter_regeling_kaart"]
+    assert [c["samenvatting"] for c in cards] == [
+        "Over NO-RISKPOLIS.\nPast bij u: reden 0.",
+        "Over LKV-BANENAFSPRAAK.\nPast bij u: reden 1.",
+        "Over JOBCOACH.\nPast bij u: reden 2.",
+    ]
+    assert responses(dispatcher)[-1] == "utter_regelingen_knoppen"  # "Meer regelingen" → /show_more
+    assert slot_events(events)["regelingen"] == ["no-riskpolis", "lkv-banenafspraak", "jobcoach"]
+    # "Meer regelingen" asks again with the same intake and words, and shows the rest with their line.
+    bridge = FakeBridge(regelingen=gevonden)
+    tracker = load_tracker("meer_regelingen")
+    tracker.slots["regelingen"] = ["no-riskpolis", "lkv-banenafspraak", "jobcoach"]
+    events, dispatcher = run(ActionShowMoreRegelingen(bridge), tracker, domain)
+    assert [m["samenvatting"] for m in dispatcher.messages if m.get("response") == "utter_regeling_kaart"] == [
+        "Over LOONKOSTENSUBSIDIE.\nPast bij u: reden 3.", "Over WERKCENTRUM.\nPast bij u: reden 4.",
+    ]
+    assert bridge.calls[0][1].get("situatie")

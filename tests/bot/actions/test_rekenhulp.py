@@ -55,6 +55,37 @@ def test_shows_the_amount_from_the_bridge(domain):
     assert events == RESET
 
 
+def test_age_named_in_the_conversation_is_sent_and_the_used_minimumloon_shown(domain):
+    # Issue 17: "een 19-jarige" -> leeftijd 19 in the payload; the bridge's toelichting follows the warnings.
+    tracker = load_tracker("rekenhulp_compleet")
+    tracker.events.insert(0, {"event": "user", "text": "Ik wil een 19-jarige schoolverlater aannemen"})
+    bridge = FakeBridge(rekenhulp={"indicatie_per_maand": 878.07, "waarschuwingen": [],
+                                   "toelichting": ["Gerekend met het minimumjeugdloon voor 19 jaar."]})
+    _, dispatcher = run(ActionRekenhulp(bridge), tracker, domain)
+    assert bridge.calls[0][1]["leeftijd"] == 19
+    assert dispatcher.messages[0]["uitleg"] == "Gerekend met het minimumjeugdloon voor 19 jaar."
+
+
+@pytest.mark.parametrize(
+    ("tekst", "leeftijd"),
+    [
+        ("een 19-jarige", 19),
+        ("hij is 18 jaar en komt van het praktijkonderwijs", 18),
+        ("een jongen van 17 jaar", 17),
+        ("ik ben 45 jaar en heb een bakkerij", None),  # the employer's own age
+        ("hij werkt 32 uur", None),
+        ("zij is 20 jaar in dienst", None),
+    ],
+)
+def test_leeftijd_uit_gesprek(tekst, leeftijd):
+    from rasa_sdk import Tracker
+
+    from bot.actions.rekenhulp import leeftijd_uit_gesprek
+
+    tracker = Tracker("t", {}, {}, [{"event": "user", "text": tekst}], False, None, {}, "action_listen")
+    assert leeftijd_uit_gesprek(tracker) == leeftijd
+
+
 def test_without_a_rekenhulp_endpoint_points_to_a_medewerker(domain):
     events, dispatcher = run(ActionRekenhulp(FakeBridge()), load_tracker("rekenhulp_compleet"), domain)
     assert responses(dispatcher) == ["utter_rekenhulp_niet_beschikbaar"]
