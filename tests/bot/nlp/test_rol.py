@@ -121,8 +121,9 @@ def test_model_decides_only_when_sure_and_can_veto():
     assert decide("hallo daar, ik heb een vraag", model_probs={"werkgever": 0.6, "?": 0.4}, intent_hint=("werkgever", 0.95)).rol == "werkgever"
     # a decision on weak cues (a job title) that the model firmly contradicts becomes a question
     assert decide("ik ben verpleegkundige", model_probs={"werkgever": 0.95}).rol is None
-    # a strong cue stands
-    assert decide("ik werk bij de gemeente", model_probs={"werkgever": 0.95}).rol == "werkende"
+    # a strong cue stands when the model gives it some support, and asks when it gives none
+    assert decide("ik werk bij de gemeente", model_probs={"werkgever": 0.7, "werkende": 0.3}).rol == "werkende"
+    assert decide("ik werk bij de gemeente", model_probs={"werkgever": 0.9, "werkende": 0.1}).rol is None
 
 
 def test_job_title_cue_needs_ik_ben():
