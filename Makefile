@@ -8,9 +8,10 @@ SHELL := /bin/bash
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
-envs: ## Create/update both virtualenvs from the lock files
+envs: ## Create/update both virtualenvs from the lock files (and the system libraries the plan's PDF needs)
 	@scripts/ensure-env.sh rasa
 	@scripts/ensure-env.sh app
+	@scripts/ensure-system-libs.sh
 
 train: envs ## Train the Rasa model if bot data or config changed
 	@scripts/train.sh

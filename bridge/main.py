@@ -14,11 +14,14 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from bridge.api.main import api_router
+from bridge.console import monitor as console_monitor
 from bridge.console import routes as console
 from bridge.core.config import PROJECT_ROOT, get_settings
 from bridge.core.db import get_engine
 from bridge.core.logging import configure_logging
 from bridge.core.security import install_security
+from bridge.plan import render as plan_render
+from bridge.plan import routes as plan_routes
 from bridge.privacy.retention import start_retention, stop_retention
 from bridge.privacy.tracker_store import RasaTrackerStore
 from bridge.services.events import set_event_hub
@@ -62,7 +65,11 @@ def create_app() -> FastAPI:
     app.include_router(api_router)
     # Staff console (issue 6): before the web chat's catch-all mount at "/".
     app.include_router(console.router)
+    app.include_router(console_monitor.router)  # Regiomonitor (issue 16)
     app.mount("/console/static", StaticFiles(directory=console.STATIC_DIR), name="console-static")
+    # Mijn plan (issue 15): the person's plan at its capability link, and its static files.
+    app.include_router(plan_routes.router)
+    app.mount("/plan-static", StaticFiles(directory=plan_render.STATIC_DIR), name="plan-static")
     app.mount("/", StaticFiles(directory=WEB_CHAT_DIR, html=True), name="webchat")
     return app
 

@@ -50,7 +50,7 @@ _WISH_BEFORE = re.compile(
     r"solliciteren|richting|switchen|overstappen|droom) (\w+ ){0,4}$"
 )
 # Any work will do: no sector.
-_ANY_WORK = re.compile(r"\bmaakt (me )?niet uit\b|\balles is goed\b|\bom het even\b|\bmaakt niet uit wat\b")
+_ANY_WORK = re.compile(r"\bmaakt (me )?niet uit\b|\balles is goed\b|\bom het even\b")
 # "in de techniek of (in de) beveiliging": the words on the other side of "of".
 _OR_AFTER = re.compile(r"^ (\w+ ){0,2}(of|ofwel)(( \w+){1,5})")
 _OR_BEFORE = re.compile(r"((\w+ ){1,5})(of|ofwel) (\w+ ){0,2}$")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from bridge.api.routes import arrangeur, conversations, events, handoffs, health, regelingen, rekenhulp, staff
+from bridge.api.routes import arrangeur, conversations, events, handoffs, health, monitor, regelingen, rekenhulp, staff
+from bridge.api.routes import plannen
 
 api_router = APIRouter()
 api_router.include_router(health.router)
@@ -19,3 +20,7 @@ api_router.include_router(staff.router)
 api_router.include_router(regelingen.router)
 api_router.include_router(arrangeur.router)
 api_router.include_router(rekenhulp.router)
+# Regiomonitor: aggregate figures for coördinatoren and beheerders (issue 16).
+api_router.include_router(monitor.router)
+# Mijn plan: a link to the person's plan (issue 15).
+api_router.include_router(plannen.router)

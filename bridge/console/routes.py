@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,7 +28,9 @@ from bridge.models import Organisation, ReplyTemplate, StaffSession
 from bridge.schemas.callback import CallbackForStaff
 from bridge.schemas.ids import is_id
 from bridge.schemas.text import Text
-from bridge.services import callbacks, cases
+from bridge.knowledge.loader import get_knowledge_base
+from bridge.plan import render as plan_render
+from bridge.services import callbacks, cases, plans
 from bridge.services.staff import LoginThrottled, audit, aware, authenticate, end_session, start_session
 
 HERE = Path(__file__).resolve().parent
@@ -241,7 +243,53 @@ def case_page(case_id: str, request: Request, session: SessionDep, staff_session
         organisations=organisations, reply_templates=reply_templates,
         mine=case.claimed_by == staff.id, channel=case.conversation.channel,
         terugbelverzoek=CallbackForStaff.of(callback) if callback else None,
+        plan_html=_plan_view(session, staff_session, case, request),
     )
+
+
+def _plan_view(session: SessionDep, staff_session: StaffSession, case: Any, request: Request) -> Any:
+    """The person's plan beside the intake (issue 15); every view is audited."""
+    plan = plans.for_conversation(session, case.conversation_id)
+    if plan is None:
+        return None
+    audit(session, staff_session.staff, "plan_view", case_id=case.id, conversation_id=case.conversation_id,
+          address=client_address(request), detail={"versie": plans.latest(plan).nummer})
+    session.commit()
+    return plan_render.console_fragment(plan)
+
+
+AFSPRAAK_TOO_LONG = f"De afspraak is te lang. Gebruik maximaal {plans.MAX_AFSPRAAK} tekens."
+
+
+@router.post("/zaken/{case_id}/plan/afspraken")
+def afspraak_form(
+    case_id: str, request: Request, session: SessionDep, staff_session: CheckedSession, rasa: RasaDep,
+    wat: Annotated[Text, Form(max_length=20_000)], wie: Annotated[Text, Form(max_length=20_000)] = "",
+    wanneer: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Write down an afspraak in the person's plan (made from the intake when it has none yet); audited."""
+    case = _own_case(session, staff_session, case_id)
+    staff = staff_session.staff
+    back = f"/console/zaken/{case_id}#plan"
+    if case.status == cases.CLOSED:
+        return _back(back, "Deze zaak is al afgesloten.")
+    if case.claimed_by not in (None, staff.id) and staff.role == "medewerker":
+        return _back(back, "Een collega heeft deze zaak opgepakt; alleen die collega kan afspraken maken.")
+    if not wat.strip():
+        return _back(back, "Schrijf op wat er is afgesproken.")
+    if len(wat) > plans.MAX_AFSPRAAK or len(wie) > plans.MAX_WIE:
+        return _back(back, AFSPRAAK_TOO_LONG if len(wat) > plans.MAX_AFSPRAAK else
+                     f"Vul bij 'wie' maximaal {plans.MAX_WIE} tekens in.")
+    try:
+        datum = date.fromisoformat(wanneer) if wanneer else None
+    except ValueError:
+        return _back(back, "Vul de datum in als dag-maand-jaar, of laat hem leeg.")
+    conversation = case.conversation
+    intake = plans.intake_for(session, rasa, conversation)
+    plan = plans.ensure_plan(session, get_knowledge_base(), conversation, intake, date.today(), require_advice=False)
+    plans.add_afspraak(session, plan, staff, case=case, wat=wat.strip(), wie=wie.strip() or "U", wanneer=datum,
+                       address=client_address(request))
+    return _back(back, "De afspraak staat in het plan.")
 
 
 def _act(case_id: str, action: Any) -> Response:

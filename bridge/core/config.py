@@ -34,6 +34,10 @@ class Settings(SecuritySettings):
     )
     bridge_host: str = Field("127.0.0.1", description="Interface the bridge listens on.")
     bridge_port: int = Field(8000, description="Port of the bridge (web chat, console, API).")
+    public_base_url: str = Field(
+        "", description="Public address of the bridge for links people keep, e.g. the plan link "
+        "(https://elkedeur.example.nl); empty: the address the request came to."
+    )
     database_url: str = Field(
         f"sqlite:///{VAR_DIR / 'bridge.db'}",
         description="SQLAlchemy URL of the bridge database; e.g. postgresql+psycopg://user@host/db.",

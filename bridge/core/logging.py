@@ -27,7 +27,8 @@ EVENT_LOGGER = "elkedeur.events"
 _PSEUDONYM_FIELDS = frozenset({"conversation", "handoff", "subject"})
 _MAX_STR = 80  # an allowed string field is a code or name, never prose
 # Libraries whose INFO/DEBUG lines carry URLs with tokens, message bodies or chat IDs.
-NOISY_LOGGERS = ("httpx", "httpcore", "telegram", "telegram.ext", "hpack", "multipart", "sqlalchemy.engine")
+NOISY_LOGGERS = ("httpx", "httpcore", "telegram", "telegram.ext", "hpack", "multipart", "sqlalchemy.engine",
+                 "weasyprint", "weasyprint.progress", "fontTools")
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ EVENTS: Mapping[str, LogEvent] = MappingProxyType(
             _event("ED-5000", "persoonsgegevens verwijderd uit bericht", conversation=str, kinds=_KINDS, count=int),
             _event("ED-5001", "gesprek gewist op verzoek", conversation=str, channel=str, trigger=str),
             _event("ED-5002", "bewaartermijn verlopen: gegevens verwijderd", conversations=int, messages=int, trackers=int,
-                   cases=int, summaries=int, kept_open=int, audit_entries=int, login_attempts=int, staff_sessions=int),
+                   cases=int, summaries=int, kept_open=int, audit_entries=int, login_attempts=int, staff_sessions=int,
+                   monitor_days=int),
             _event("ED-6000", "te veel verzoeken", logging.WARNING, scope=str, path=str, limit=str),
             _event("ED-6001", "verzoek te groot", logging.WARNING, path=str, length=int, limit=int),
             _event("ED-6002", "toegang geweigerd", logging.WARNING, path=str, reason=str),

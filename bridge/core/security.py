@@ -42,7 +42,7 @@ PERMISSIONS_POLICY = (
 )
 _MESSAGES_PATH = re.compile(r"^/api/conversations/(?P<conversation>[^/]+)/messages/?$")
 _CONVERSATIONS_PATH = re.compile(r"^/api/conversations/?$")
-_NO_STORE_PREFIXES = ("/api/", "/internal/", "/console")
+_NO_STORE_PREFIXES = ("/api/", "/internal/", "/console", "/plan/")
 
 
 class SecurityConfig(Protocol):
@@ -251,7 +251,8 @@ def _content_length(scope: Scope) -> int | None:
 
 
 def _path_label(path: str) -> str:
-    """The path with conversation ids replaced, so logs carry no identifiers."""
+    """The path with conversation ids and plan link tokens replaced, so logs carry no identifiers."""
+    path = re.sub(r"^/plan/[^/]+", "/plan/{token}", path)  # the plan's capability token (issue 15)
     return re.sub(r"[0-9a-fA-F]{8}-[0-9a-fA-F-]{27,}", "{id}", path)[:80]
 
 

@@ -4,6 +4,8 @@ from bridge.models.base import Base
 from bridge.models.callback import CallbackRequest
 from bridge.models.conversation import Conversation, ConversationStatus, Message
 from bridge.models.handoff import HandoffCase
+from bridge.models.monitor import MonitorDailyCount, MonitorRollupDay
+from bridge.models.plan import Plan, PlanVersie
 from bridge.models.retention import CaseSummary, ScheduledJob
 from bridge.models.staff import (
     AuditLog,
@@ -25,7 +27,11 @@ __all__ = [
     "HandoffCase",
     "LoginAttempt",
     "Message",
+    "MonitorDailyCount",
+    "MonitorRollupDay",
     "Organisation",
+    "Plan",
+    "PlanVersie",
     "ReplyTemplate",
     "ScheduledJob",
     "StaffAccount",

@@ -1,7 +1,8 @@
 """Erasing conversations: on the person's request (DELETE) and when their retention ends.
 
 What goes: the conversation, every message (the transcript), every handoff case with its notes
-and contact details (also a callback request, bridge.models.callback), the conversation id in the
+and contact details (also a callback request, bridge.models.callback), the plan with its versions
+and link (bridge.models.plan), the conversation id in the
 audit log, and the Rasa tracker.
 What stays of a *closed* case: a `CaseSummary` (intake summary + outcome, see SUMMARY_FIELDS),
 so the organisation can account for its work; it is deleted after RETENTION_DAYS_CASE_SUMMARY.
@@ -27,6 +28,8 @@ from bridge.models import (
     ConversationStatus,
     HandoffCase,
     Message,
+    Plan,
+    PlanVersie,
 )
 from bridge.privacy.tracker_store import RasaTrackerStore
 from bridge.services import events
@@ -123,6 +126,10 @@ def erase_from_database(session: Session, conversation_ids: Sequence[str], *, dr
         counts.callbacks += session.execute(
             delete(CallbackRequest).where(CallbackRequest.case_id.in_(case_ids))
         ).rowcount
+        # Mijn plan (issue 15): the plan and every version go with the conversation (its link stops working).
+        plan_ids = select(Plan.id).where(Plan.conversation_id.in_(found)).scalar_subquery()
+        session.execute(delete(PlanVersie).where(PlanVersie.plan_id.in_(plan_ids)))
+        session.execute(delete(Plan).where(Plan.conversation_id.in_(found)))
         session.execute(delete(HandoffCase).where(HandoffCase.conversation_id.in_(found)))
         counts.messages += session.execute(delete(Message).where(Message.conversation_id.in_(found))).rowcount
         session.execute(delete(Conversation).where(Conversation.id.in_(found)))

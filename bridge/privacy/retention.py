@@ -47,6 +47,7 @@ from bridge.models import (
     StaffSession,
 )
 from bridge.models.base import Base
+from bridge.monitor.rollup import due_days, roll_up_due_days
 from bridge.privacy.erasure import CLOSED, erase_from_database
 from bridge.privacy.tracker_store import RasaTrackerStore
 from bridge.services.staff import SESSION_IDLE_TIMEOUT
@@ -94,6 +95,7 @@ class RetentionReport:
     audit_entries: int = 0  # audit-log rows past their term
     login_attempts: int = 0  # failed login attempts past their term
     staff_sessions: int = 0  # expired staff sessions
+    monitor_days: int = 0  # days counted into the Regiomonitor's roll-up before anything was deleted
     dry_run: bool = False
 
     def as_dict(self) -> dict[str, Any]:
@@ -147,6 +149,11 @@ def run_retention(
     login_cutoff = now - timedelta(days=policy.login_attempt_days)
     report = RetentionReport(dry_run=dry_run)
 
+    # The Regiomonitor's daily counts first: after this run the transcripts they come from may be gone.
+    if dry_run:
+        report.monitor_days = len(due_days(session, now=now, cutoff=cutoff))
+    else:
+        report.monitor_days = roll_up_due_days(session, tracker_store, now=now, cutoff=cutoff)
     expired, report.kept_open = expired_conversations(session, cutoff)
     counts = erase_from_database(session, expired, dry_run=dry_run)
     report.conversations, report.messages = counts.conversations, counts.messages
@@ -173,7 +180,7 @@ def run_retention(
             "ED-5002", conversations=report.conversations, messages=report.messages, trackers=report.trackers,
             cases=report.cases, summaries=report.summaries, kept_open=report.kept_open,
             audit_entries=report.audit_entries, login_attempts=report.login_attempts,
-            staff_sessions=report.staff_sessions,
+            staff_sessions=report.staff_sessions, monitor_days=report.monitor_days,
         )
     return report
 

@@ -50,6 +50,7 @@ EVENTS = Table(
     Column("data", Text),
 )
 _CHUNK = 500  # ids per IN (...) clause
+EventRow = tuple[str, str, str | None, str | None, str | None]  # sender_id, type_name, intent, action, data
 
 
 class TrackerStoreUnavailable(Exception):
@@ -171,6 +172,24 @@ class RasaTrackerStore:
         except SQLAlchemyError as error:
             raise TrackerStoreUnavailable(type(error).__name__) from error
         return found
+
+    def events_of(self, sender_ids: Sequence[str], type_names: Sequence[str]) -> list[EventRow]:
+        """(sender_id, type_name, intent_name, action_name, data) of these conversations, in order (Regiomonitor)."""
+        engine = self._engine_with_table() if sender_ids else None
+        if engine is None:
+            return []
+        columns = (EVENTS.c.sender_id, EVENTS.c.type_name, EVENTS.c.intent_name, EVENTS.c.action_name, EVENTS.c.data)
+        rows: list[EventRow] = []
+        try:
+            with engine.connect() as connection:
+                for start in range(0, len(sender_ids), _CHUNK):
+                    chunk = list(sender_ids[start:start + _CHUNK])
+                    query = (select(*columns).where(EVENTS.c.sender_id.in_(chunk), EVENTS.c.type_name.in_(type_names))
+                             .order_by(EVENTS.c.id))
+                    rows += [tuple(row) for row in connection.execute(query)]  # type: ignore[misc]
+        except SQLAlchemyError as error:
+            raise TrackerStoreUnavailable(type(error).__name__) from error
+        return rows
 
     def close(self) -> None:
         with self._lock:

@@ -14,7 +14,7 @@ from bridge.core.logging import log_event
 from bridge.models import Conversation, ConversationStatus, HandoffCase, Message
 from bridge.models.conversation import Author
 from bridge.privacy.redaction import privacy_notice, redact
-from bridge.services import events, reliability
+from bridge.services import events, plan_offer, reliability
 from bridge.services.rasa_client import RasaClient, RasaUnavailable
 
 WAITING_NOTICE = (
@@ -144,7 +144,20 @@ def handle_user_message(
         # The button of the "assistent werkt even niet" notice: the bridge itself opens the case.
         return [*notices, *reliability.leave_question(session, rasa, conversation)]
 
-    return [*notices, *_to_rasa(session, rasa, conversation, message, actions_healthy)]
+    if payload == plan_offer.PLAN_PAYLOAD:
+        # "Ja, bewaar mijn plan" (issue 15): the bridge answers with the plan's link; the link is not stored.
+        message.delivered = True
+        reply, stored_text = plan_offer.plan_reply(session, rasa, conversation)
+        store_message(session, conversation, author=Author.SYSTEM, text=stored_text, delivered=True)
+        return [*notices, reply]
+
+    replies = _to_rasa(session, rasa, conversation, message, actions_healthy)
+    # After advice the bridge offers the plan, or brings an existing plan up to date (issue 15).
+    extra = plan_offer.after_advice(session, rasa, conversation, replies)
+    for reply in extra:
+        store_message(session, conversation, author=Author.SYSTEM, text=reply["text"], buttons=reply["buttons"],
+                      delivered=True)
+    return [*notices, *replies, *extra]
 
 
 def _to_rasa(

@@ -48,6 +48,7 @@ def build_application(settings: TelegramSettings, *, webhook: bool = False) -> A
     application.add_handler(CommandHandler("medewerker", handlers.medewerker))
     application.add_handler(CommandHandler("stop", handlers.stop))
     application.add_handler(CommandHandler("vergeet", handlers.vergeet))
+    application.add_handler(CommandHandler("plan", handlers.plan))
     application.add_handler(CallbackQueryHandler(handlers.button))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.text_message))
     application.add_handler(MessageHandler(filters.COMMAND, handlers.unknown_command))

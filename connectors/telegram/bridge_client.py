@@ -66,6 +66,17 @@ class BridgeClient:
             raise
         return True
 
+    async def plan_link(self, conversation_id: str) -> dict[str, Any]:
+        """A new link to the person's plan (the previous link stops working); BridgeError 409 before any advice."""
+        response = await self._call("POST", f"/api/conversations/{conversation_id}/plan")
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def plan_pdf(self, path: str) -> bytes:
+        """The plan as a PDF, fetched from the bridge by its path (/plan/<token>/pdf)."""
+        response = await self._call("GET", path)
+        return response.content
+
     def events_url(self, channel: str, after: int | None) -> str:
         """WebSocket URL of the bridge's channel events (staff and system messages)."""
         base = "ws" + self.base_url.removeprefix("http")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import InputFile, Update
 from telegram.error import NetworkError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
@@ -18,7 +18,8 @@ PRIVACY_NOTICE = (
     "Privacy: wij bewaren wat u hier schrijft, zodat wij u kunnen helpen en een medewerker uw vraag kan lezen "
     "als u om een medewerker vraagt. Om u te kunnen antwoorden bewaren wij ook het nummer van deze chat; "
     "uw naam bewaren wij niet.\n\n"
-    "/medewerker – een medewerker spreken\n/stop – het gesprek stoppen\n/vergeet – uw gegevens wissen"
+    "/medewerker – een medewerker spreken\n/plan – uw plan als PDF, met een link\n/stop – het gesprek stoppen\n"
+    "/vergeet – uw gegevens wissen"
 )
 ONLY_TEXT = (
     "Sorry, ik kan alleen tekst lezen. Foto's, spraakberichten, stickers en bestanden kan ik niet bekijken. "
@@ -32,8 +33,16 @@ FORGOTTEN_LOCAL = (
 )
 UNAVAILABLE = "Het lukt nu even niet om uw bericht te beantwoorden. Probeert u het over een paar minuten nog eens."
 EXPIRED_CHOICE = "Deze keuze is niet meer geldig. Typt u uw antwoord?"
-UNKNOWN_COMMAND = "Dit commando ken ik niet. U kunt gewoon uw vraag typen, of /medewerker, /stop of /vergeet sturen."
+UNKNOWN_COMMAND = "Dit commando ken ik niet. U kunt gewoon uw vraag typen, of /medewerker, /plan, /stop of /vergeet sturen."
 NOTHING_TO_FORGET = "Er zijn geen gegevens van deze chat bij ons bewaard."
+PLAN_PAYLOAD = "/plan"
+NO_PLAN_YET = (
+    "Er is nog geen advies om te bewaren. Vertel eerst wat uw situatie is; daarna kunt u met /plan uw plan bewaren."
+)
+PLAN_CAPTION = (
+    "Uw plan als PDF. De nieuwste versie, met de afspraken, ziet u altijd via deze link:\n{url}\n"
+    "Deel de link alleen met wie u vertrouwt. Opnieuw /plan geeft een nieuwe link; de oude werkt dan niet meer."
+)
 
 
 def relay_of(context: ContextTypes.DEFAULT_TYPE) -> Relay:
@@ -106,6 +115,27 @@ async def vergeet(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _reply(update, FORGOTTEN if erased else FORGOTTEN_LOCAL)
 
 
+async def plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/plan: the person's plan as a PDF document, with the link in the caption (the link is not logged)."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    relay = relay_of(context)
+    link = relay.store.by_chat(chat.id)
+    if link is None:
+        await _reply(update, NO_PLAN_YET)
+        return
+    try:
+        made = await relay.bridge.plan_link(link.conversation_id)
+        content = await relay.bridge.plan_pdf(f"{made['pad']}/pdf")
+    except BridgeError as error:
+        logger.warning("telegram_plan_failed", extra={"status": error.status})
+        await _reply(update, NO_PLAN_YET if error.status in (404, 409) else UNAVAILABLE)
+        return
+    document = InputFile(content, filename="mijn-plan.pdf")
+    await with_retry(lambda: chat.send_document(document=document, caption=PLAN_CAPTION.format(url=made["url"])))
+
+
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Free text goes to the bridge as it is."""
     if update.effective_message is not None and update.effective_message.text:
@@ -138,6 +168,9 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query.message is not None:
         # Old choices must not be pressed again; the chosen title stays visible in the chat as an answer.
         await with_retry(lambda: query.edit_message_reply_markup(reply_markup=None))
+    if payload == PLAN_PAYLOAD:
+        await plan(update, context)  # "Ja, bewaar mijn plan": the same as /plan
+        return
     await _relay(update, context, payload=payload)
 
 

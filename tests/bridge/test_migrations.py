@@ -15,7 +15,8 @@ from bridge.models import Base
 EXPECTED_TABLES = {
     "conversations", "messages", "handoff_cases", "organisations", "staff_accounts", "staff_sessions",
     "login_attempts", "audit_log", "reply_templates", "case_summaries", "scheduled_jobs", "terugbelverzoeken",
-    "alembic_version",
+    "alembic_version", "monitor_daily_counts", "monitor_rollup_days",
+    "plannen", "plan_versies",  # Mijn plan (issue 15, migration 0008)
 }
 
 

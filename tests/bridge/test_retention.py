@@ -194,7 +194,9 @@ def test_retention_logs_ed5002_with_counts_only(scenario: dict[str, str], tracke
     [line] = [json.loads(x) for x in stream.getvalue().splitlines() if '"ED-5002"' in x]
     assert line["fields"] == {"conversations": 3, "messages": line["fields"]["messages"], "trackers": 4,
                               "cases": 2, "summaries": 2, "kept_open": 1,
-                              "audit_entries": 0, "login_attempts": 0, "staff_sessions": 0}
+                              "audit_entries": 0, "login_attempts": 0, "staff_sessions": 0,
+                              "monitor_days": line["fields"]["monitor_days"]}
+    assert line["fields"]["monitor_days"] > 0  # the Regiomonitor counted the days before they were deleted
     assert "dropped" not in line
     assert not any(scenario[name] in stream.getvalue() for name in ("old", "old_closed", "ancient_closed"))
 

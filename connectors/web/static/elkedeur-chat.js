@@ -24,6 +24,7 @@
   const MAX_BACKOFF_MS = 15000;
   const TYPING_MS = 5000;
   const SEND_RETRIES = 2; // a message that may not have arrived is sent again, with the same id
+  const PLAN_PAYLOAD = "/plan"; // the bridge's offer after advice: "Wilt u dit als overzicht bewaren?" (issue 15)
 
   /** An id for one user message (crypto.randomUUID needs https or localhost; else a random fallback). */
   function newClientMessageId() {
@@ -520,6 +521,8 @@
           const button = el("button", "ed-choice", b.title);
           button.type = "button";
           button.addEventListener("click", () => {
+            // "Ja, bewaar mijn plan" (issue 15): the link comes from its own endpoint and is never stored in the chat.
+            if (b.payload === PLAN_PAYLOAD) { this.openPlan(b.title); return; }
             this.send({ payload: b.payload }, b.title);
             this.input.focus(); // the buttons disappear; keep keyboard users in the chat
           });
@@ -530,6 +533,35 @@
       this.log.appendChild(li);
       this.scrollDown();
       return li;
+    }
+
+    /** Ask the bridge for a (new) link to the person's plan and show it; a refusal (no advice yet) is shown as it is. */
+    async openPlan(title) {
+      this.showError("");
+      this.dropOldButtons();
+      this.renderBubble("user", title, null, null);
+      try {
+        const made = await this.request("/api/conversations/" + encodeURIComponent(this.id) + "/plan", { method: "POST" });
+        this.renderPlanLink(made.url);
+      } catch (error) {
+        this.renderNotice(error.message);
+      }
+    }
+
+    renderPlanLink(url) {
+      const href = safeUrl(url);
+      const li = el("div", "ed-msg ed-msg--notice ed-plan");
+      li.appendChild(el("span", null, "Uw plan staat klaar. Bewaar de link goed: iedereen met de link kan uw plan zien. "));
+      if (href) {
+        const a = el("a", "ed-plan-link", "Open mijn plan");
+        a.href = href;
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+        a.appendChild(el("span", "ed-sr-only", " (opent in een nieuw tabblad)"));
+        li.appendChild(a);
+      }
+      this.log.appendChild(li);
+      this.scrollDown();
     }
 
     renderNotice(text) {

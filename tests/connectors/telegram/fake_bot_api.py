@@ -1,6 +1,6 @@
 """A local fake of the Telegram Bot API: python-telegram-bot talks to it through `base_url`.
 
-It implements what the connector uses (getMe, getUpdates, sendMessage, editMessageReplyMarkup,
+It implements what the connector uses (getMe, getUpdates, sendMessage, sendDocument, editMessageReplyMarkup,
 answerCallbackQuery, setWebhook, deleteWebhook), records every call, and can inject updates,
 429 answers, failures (502) and redeliveries (Telegram resends updates a crashed client never confirmed).
 """
@@ -18,6 +18,7 @@ from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -144,6 +145,10 @@ class FakeBotApi:
         form = await request.form()
         params: dict[str, Any] = {}
         for key, value in form.items():
+            if isinstance(value, UploadFile):  # a sent file (sendDocument): kept with its name and bytes
+                params[key] = {"filename": value.filename, "content": await value.read()}
+                await value.close()
+                continue
             text = str(value)
             try:
                 params[key] = json.loads(text) if text[:1] in "[{" else text
@@ -210,6 +215,16 @@ class FakeBotApi:
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         return message
+
+    async def _api_sendDocument(self, params: dict[str, Any]) -> Any:
+        with self.lock:
+            self.next_message_id += 1
+            message_id = self.next_message_id
+        document = params.get("document") or {}
+        return {"message_id": message_id, "date": int(time.time()), "from": BOT_USER,
+                "chat": {"id": int(params["chat_id"]), "type": "private"}, "caption": params.get("caption", ""),
+                "document": {"file_id": f"doc-{message_id}", "file_unique_id": f"doc-{message_id}",
+                             "file_name": document.get("filename") if isinstance(document, dict) else None}}
 
     async def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
         return {"message_id": int(params.get("message_id") or 0), "date": int(time.time()), "from": BOT_USER,

@@ -1,0 +1,1 @@
+"""Regiomonitor: aggregate counts of what the front door sees, per arbeidsmarktregio and organisation."""
