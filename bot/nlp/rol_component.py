@@ -32,6 +32,8 @@ ROLE_INTENTS = {f"inform_{r}": r for r in rol_rules.ROLLEN}
 RETARGETED = set(ROLE_INTENTS) | {"inform", "nlu_fallback", "greet", "affirm"}
 # An out_of_scope this sure, without a single rol cue, is not ours to triage (spam, toeslagen).
 OUT_OF_SCOPE_SURE = 0.7
+# Intents that steer the dialogue: without a rol cue the model's guess would only disturb it.
+CONTROL_INTENTS = {"request_medewerker", "show_more", "go_back", "restart", "stop", "goodbye", "thank", "deny", "express_frustration"}
 _MODEL_FILE = "rol_model.joblib"
 
 
@@ -107,6 +109,8 @@ class RolClassifier(GraphComponent):
         cues = rol_rules.find_cues(text)
         if name == "out_of_scope" and confidence >= OUT_OF_SCOPE_SURE and not cues:
             return
+        if name in CONTROL_INTENTS and not cues:
+            return  # "ik wil een medewerker spreken" steers the dialogue; the model must not add a rol
         probs = rol_rules.model_probs(self._model, text) if self._model is not None else None
         hint = (ROLE_INTENTS[name], confidence) if name in ROLE_INTENTS else None
         for_someone_else = "ander_persoon" in cues
