@@ -43,6 +43,10 @@ TIE_BREAK = 0.7
 # DIET's inform_<rol> this sure decides together with a model that agrees at least this much.
 HINT_THRESHOLD = 0.9
 HINT_MODEL_MIN = 0.5
+# ... unless the model also finds the message this likely to say nothing about a rol: on the
+# development sets every out-of-scope message given a rol ("ik ga verhuizen", a DUO question) came
+# through that pair with "geen" at 0.2-0.3.
+HINT_NO_ROL_MAX = 0.2
 
 
 @lru_cache(maxsize=1)
@@ -142,6 +146,9 @@ def _by_cues(cues: FrozenSet[str], benefit: bool) -> Uitkomst:
             return None, "tegenstrijdig: werkgever en werknemer", ("werkgever", "werkende")
         # "wij zoeken chauffeurs, wie heeft geen werk?": the people without work are the candidates
         return "werkgever", "werkgever-signaal", ()
+    if "leiding" in cues and not (zonder or benefit) and "werkende" not in cues:
+        # "ik ben uitvoerder, een timmerman in mijn ploeg ...": a question for the employer's side, or their own job
+        return None, "tegenstrijdig: leidinggevende", ("werkgever", "werkende")
     if "zzp" in cues and not start and not zonder:
         # "mijn eigen garage, alleen ik": a business without staff is a werkende's own work
         return "werkende", "heeft werk", ()
@@ -193,7 +200,8 @@ def _by_model(probs: Mapping[str, float], intent_hint: Optional[Tuple[str, float
     label, p = max(probs.items(), key=lambda kv: kv[1])
     if label in ROLLEN and p >= MODEL_THRESHOLD:
         return label, f"model ({p:.2f})"
-    if intent_hint and intent_hint[1] >= HINT_THRESHOLD and label == intent_hint[0] and p >= HINT_MODEL_MIN:
+    hint_agrees = intent_hint and intent_hint[1] >= HINT_THRESHOLD and label == intent_hint[0]
+    if hint_agrees and p >= HINT_MODEL_MIN and probs.get(NO_ROL, 0.0) < HINT_NO_ROL_MAX:
         return label, f"model ({p:.2f}) en intent ({intent_hint[1]:.2f})"
     return None, "geen duidelijk signaal"
 

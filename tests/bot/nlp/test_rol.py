@@ -73,6 +73,19 @@ from bot.nlp.rol import build_model, decide, find_cues, label_for, model_probs
         ("wij hebben op onze basisschool een vacature voor een leerkracht", [], "werkgever"),
         ("in onze lunchroom werkt een meid met wajong, we willen haar een echt contract geven", [], "werkgever"),
         ("ik heb een kapperszaak en wil een jongen aannemen die heel graag kapper wil worden", [], "werkgever"),
+        # hiring a named job, several shops, a staff member named by job
+        ("in mijn fysiotherapiepraktijk zoek ik een receptioniste voor 16 uur", [], "werkgever"),
+        ("ik heb 2 lunchrooms en krijg geen personeel meer", [], "werkgever"),
+        ("onze assistente is vaak kort ziek, wat kunnen we doen?", [], "werkgever"),
+        ("ik zoek een baan als receptioniste", [], "werkzoekende"),
+        # a small job next to a benefit is a job; stopping the own business is no work
+        ("ik heb sinds 2 weken een baantje van 12 uur en zit ook in de bijstand", ["bijstand"], "werkende"),
+        ("ik heb nog nooit een baantje gehad", [], None),
+        ("we stoppen met ons melkveebedrijf door de stikstofregels", [], "werkzoekende"),
+        ("mijn bbl werkgever stopt, moet ik een nieuw leerbedrijf zoeken?", [], "werkende"),
+        # a feared loss is no loss; working less means working now
+        ("ik rij bus bij Arriva en ben ziek, ben ik dan ook mijn baan kwijt?", [], "werkende"),
+        ("mijn man is ziek en ik wil zelf minder gaan werken om voor hem te zorgen", [], "werkende"),
         ("ik heb een eetzaak en mijn neef kent een jongen, hij wil bij mij werken in de keuken", [], "werkgever"),
         ("bij ons dc moeten 60 man uit, ik ben reachtruckchauffeur", [], "werkende"),
         # no work left: a business gone bankrupt, a freelancer without assignments
@@ -153,3 +166,17 @@ def test_model_learns_from_examples():
     model = build_model(texts, labels)
     probs = model_probs(model, "wij zoeken nog personeel")
     assert max(probs, key=probs.get) == "werkgever"
+
+
+def test_leidinggevende_is_a_conflict_the_model_may_break():
+    text = "ik ben uitvoerder en een timmerman in mijn ploeg meldt zich vaak ziek"
+    assert decide(text, model_probs={"werkgever": 0.88, "werkende": 0.1}).rol == "werkgever"
+    assert decide(text, model_probs={"werkgever": 0.6, "werkende": 0.4}).rol is None
+
+
+def test_model_and_intent_do_not_decide_a_message_that_may_say_nothing_about_a_rol():
+    text = "ik ga verhuizen naar een andere gemeente, moet ik dat zelf doorgeven"
+    probs = {"werkende": 0.7, "geen": 0.21, "werkzoekende": 0.09}
+    assert decide(text, model_probs=probs, intent_hint=("werkende", 0.98)).rol is None
+    probs = {"werkende": 0.7, "geen": 0.1, "werkzoekende": 0.2}
+    assert decide(text, model_probs=probs, intent_hint=("werkende", 0.98)).rol == "werkende"
