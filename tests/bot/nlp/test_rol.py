@@ -137,6 +137,11 @@ def test_model_decides_only_when_sure_and_can_veto():
     # a strong cue stands when the model gives it some support, and asks when it gives none
     assert decide("ik werk bij de gemeente", model_probs={"werkgever": 0.7, "werkende": 0.3}).rol == "werkende"
     assert decide("ik werk bij de gemeente", model_probs={"werkgever": 0.9, "werkende": 0.1}).rol is None
+    # ... except a job in the present tense that the model only hears as a werkzoekende asking about WW
+    text = "ik rij leerlingenvervoer voor een taxibedrijf en in de zomer krijg ik geen loon, kan ik ww aanvragen?"
+    assert decide("nu werk ik via een uitzendbureau in een fabriek, hoe kom ik in de administratie?",
+                  model_probs={"werkzoekende": 0.9, "werkende": 0.08}).rol == "werkende"
+    assert decide(text, model_probs={"werkzoekende": 0.9, "werkende": 0.1}).rol == "werkende"
 
 
 def test_job_title_cue_needs_ik_ben():
