@@ -101,7 +101,7 @@ def decide(
     if rol is None and candidates:
         rol, reden = _tie_break(candidates, probs, reden)
     elif rol is None and len(text.split()) >= MODEL_MIN_WORDS:
-        rol, reden = _by_model(probs, intent_hint)
+        rol, reden = _by_model(probs, intent_hint, text)
     elif reden in WEAK_REASONS and _model_disagrees(rol, probs):
         return RolDecision(None, f"tegenstrijdig: {reden}, model anders", cues)
     elif rol is not None and probs and probs.get(rol, 0.0) < MODEL_SUPPORT_MIN and not _says_ik_werk(reden, cues, probs):
@@ -193,9 +193,25 @@ def _tie_break(candidates: Sequence[str], probs: Mapping[str, float], reden: str
     return (best, f"{reden}; model koos ({p:.2f})") if p >= TIE_BREAK else (None, reden)
 
 
-def _by_model(probs: Mapping[str, float], intent_hint: Optional[Tuple[str, float]]) -> Tuple[Optional[str], str]:
+# Without a cue, the model decides only on a message about work or income at all: "ik ga verhuizen,
+# moet ik dat doorgeven?" is not ours, however the model reads it.
+_OVER_WERK = re.compile(
+    r"\b(\w*werk\w*|\w*baan\w*|\w*banen\w*|\w*arbeid\w*|zoek\w*|filiaal|filialen|job|jobs|uitkering\w*|ww|bijstand|wia|wga|iva|wajong|ioaw|wao|bbz|uwv|"
+    r"contract\w*|loon\w*|salaris|personeel\w*|sollicit\w*|vacature\w*|\w*bedrijf\w*|zaak|zaakje|ontslag\w*|ontslagen|"
+    r"ziek\w*|opleiding\w*|cursus\w*|scholing|\w*scholen|stage\w*|bbl|zzp\w*|inkomen|verdien\w*|subsidie\w*|regeling\w*|"
+    r"aow|uur|uren|dienst\w*|collega\w*|baas|klanten|opdracht\w*|diploma\w*|beroep\w*|vak|leerling\w*|medewerker\w*|"
+    r"job|work\w*|employ\w*|benefit\w*|salary)\b"
+)
+
+
+def _about_work(text: str) -> bool:
+    norm = normalise(text)
+    return bool(_OVER_WERK.search(norm) or lexicon.find_terms(norm, ("sector",)))
+
+
+def _by_model(probs: Mapping[str, float], intent_hint: Optional[Tuple[str, float]], text: str) -> Tuple[Optional[str], str]:
     """Rule 7: the model decides alone when it is sure, or with DIET when both point the same way."""
-    if not probs:
+    if not probs or not _about_work(text):
         return None, "geen duidelijk signaal"
     label, p = max(probs.items(), key=lambda kv: kv[1])
     if label in ROLLEN and p >= MODEL_THRESHOLD:

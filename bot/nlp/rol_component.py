@@ -109,13 +109,15 @@ class RolClassifier(GraphComponent):
         cues = rol_rules.find_cues(text)
         if name == "out_of_scope" and confidence >= OUT_OF_SCOPE_SURE and not cues:
             return
-        if name in CONTROL_INTENTS and not cues:
-            return  # "ik wil een medewerker spreken" steers the dialogue; the model must not add a rol
-        probs = rol_rules.model_probs(self._model, text) if self._model is not None else None
-        hint = (ROLE_INTENTS[name], confidence) if name in ROLE_INTENTS else None
         for_someone_else = "ander_persoon" in cues
         uitkeringen = [e for e in entities if e.get("entity") == "uitkering"]
         eigen = eigenaar.current_uitkering(text, uitkeringen, for_someone_else)
+        if name in CONTROL_INTENTS and not cues and not (eigen and eigen.get("value") in rol_rules.BENEFITS):
+            # "ik wil een medewerker spreken" steers the dialogue; the model must not add a rol. A story
+            # DIET took for a goodbye ("Goedemiddag, ik zit in de ww en wil ...") still names a benefit.
+            return
+        probs = rol_rules.model_probs(self._model, text) if self._model is not None else None
+        hint = (ROLE_INTENTS[name], confidence) if name in ROLE_INTENTS else None
         decision = rol_rules.decide(text, [str(eigen["value"])] if eigen else [], probs, hint, cues)
         entities = eigenaar.own_facts(text, entities, decision.rol, decision.eigen_uitkering, for_someone_else)
         if decision.rol is not None:

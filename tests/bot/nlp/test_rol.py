@@ -128,10 +128,10 @@ def test_conflicting_cues_ask():
 
 
 def test_model_decides_only_when_sure_and_can_veto():
-    assert decide("hallo daar, ik heb een vraag", model_probs={"werkgever": 0.85, "werkende": 0.15}).rol == "werkgever"
-    assert decide("hallo daar, ik heb een vraag", model_probs={"werkgever": 0.6, "werkende": 0.4}).rol is None
+    assert decide("hallo daar, ik heb een vraag over werk", model_probs={"werkgever": 0.85, "werkende": 0.15}).rol == "werkgever"
+    assert decide("hallo daar, ik heb een vraag over werk", model_probs={"werkgever": 0.6, "werkende": 0.4}).rol is None
     # with DIET agreeing, a less sure model is enough
-    assert decide("hallo daar, ik heb een vraag", model_probs={"werkgever": 0.6, "?": 0.4}, intent_hint=("werkgever", 0.95)).rol == "werkgever"
+    assert decide("hallo daar, ik heb een vraag over werk", model_probs={"werkgever": 0.6, "?": 0.4}, intent_hint=("werkgever", 0.95)).rol == "werkgever"
     # a decision on weak cues (a job title) that the model firmly contradicts becomes a question
     assert decide("ik ben verpleegkundige", model_probs={"werkgever": 0.95}).rol is None
     # a strong cue stands when the model gives it some support, and asks when it gives none
@@ -180,8 +180,15 @@ def test_leidinggevende_is_a_conflict_the_model_may_break():
 
 
 def test_model_and_intent_do_not_decide_a_message_that_may_say_nothing_about_a_rol():
-    text = "ik ga verhuizen naar een andere gemeente, moet ik dat zelf doorgeven"
+    text = "hoe vraag ik een aanvullende beurs aan bij duo? mijn ouders verdienen niet zo veel"
     probs = {"werkende": 0.7, "geen": 0.21, "werkzoekende": 0.09}
     assert decide(text, model_probs=probs, intent_hint=("werkende", 0.98)).rol is None
     probs = {"werkende": 0.7, "geen": 0.1, "werkzoekende": 0.2}
     assert decide(text, model_probs=probs, intent_hint=("werkende", 0.98)).rol == "werkende"
+
+
+def test_model_alone_decides_only_a_message_about_work_or_income():
+    probs = {"werkende": 0.9, "geen": 0.05, "werkzoekende": 0.05}
+    assert decide("ik ga volgende maand verhuizen, moet ik dat bij allebei de gemeentes doorgeven?", model_probs=probs).rol is None
+    assert decide("ik ga volgende maand verhuizen en moet mijn baan opzeggen", model_probs=probs).rol == "werkende"
+    assert decide("ik ga volgende maand verhuizen, ben verpleegkundige", model_probs=probs).rol == "werkende"
