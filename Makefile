@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help run run-prod test envs train lock clean admin bench bench-prod bench-tuning loadtest
+.PHONY: help run run-prod test check envs train lock clean admin bench bench-prod bench-tuning loadtest
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -24,16 +24,20 @@ test: ## Install, train and run the whole test suite; prints the total time
 	$(MAKE) --no-print-directory train && scripts/ensure-test-tools.sh && scripts/test.sh; status=$$?; \
 	echo "==> make test finished in $$(( $$(date +%s) - start )) s (exit $$status)"; exit $$status
 
+check: envs ## The fast inner loop (< 3 min): unit tests without a trained model, processes or PostgreSQL; prints the time
+	@start=$$(date +%s); scripts/check.sh; status=$$?; \
+	echo "==> make check finished in $$(( $$(date +%s) - start )) s (exit $$status)"; exit $$status
+
 admin: envs ## Create the first beheerder account: make admin EMAIL=naam@organisatie.nl [ORG="Elke Deur algemeen"]
 	@test -n "$(EMAIL)" || { echo "usage: make admin EMAIL=naam@organisatie.nl [ORG=...]"; exit 2; }
 	@mkdir -p var && PYTHONPATH=$(CURDIR) .venvs/app/bin/alembic -c bridge/alembic.ini upgrade head
 	@PYTHONPATH=$(CURDIR) .venvs/app/bin/python -m bridge.cli create-admin --org "$(or $(ORG),Elke Deur algemeen)" --email "$(EMAIL)"
 
-bench: train ## Benchmark on loopback (<= 10 min): bench/results/<date>.{json,md,png}; BENCH_ARGS=--help
-	@PYTHONPATH=$(CURDIR) .venvs/app/bin/python -m bench.run $(BENCH_ARGS)
+bench: train ## Benchmark on loopback (~20 min): Rasa's starter bot, before and now, one file bench/results/<date>-bench.md; BENCH_ARGS=--help
+	@PYTHONPATH=$(CURDIR) .venvs/app/bin/python -m bench.compare $(BENCH_ARGS)
 
 bench-prod: train ## Compare standaard, productie with 1 and 2 Rasa servers (PostgreSQL + Redis, ~25 min); BENCH_PROD_ARGS=--help
-	@PYTHONPATH=$(CURDIR) .venvs/app/bin/python -m bench.compare $(BENCH_PROD_ARGS)
+	@PYTHONPATH=$(CURDIR) .venvs/app/bin/python -m bench.compare --variants standaard,productie-1,productie-2 --budget-s 480 --rates 2,4,6,8,12,16,20,25,30,40 $(BENCH_PROD_ARGS)
 
 bench-tuning: train ## The effect of each Rasa server fix (bot/rasa_server.py), CPU per message (~8 min); TUNING_ARGS=--help
 	@PYTHONPATH=$(CURDIR) .venvs/app/bin/python -m bench.tuning $(TUNING_ARGS)

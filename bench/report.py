@@ -145,12 +145,17 @@ def render_markdown(result: dict[str, Any]) -> str:
 def profile_line(meta: dict[str, Any]) -> str:
     """Which processes ran on which databases."""
     n = meta.get("rasa_instances", 1)
+    if meta["profile"] == "referentie":
+        return ("Profile **referentie**: Rasa's starter bot (`rasa init`), one plain `rasa run`, in-memory tracker "
+                "store, no action server, no bridge (bench/reference.py).")
+    actions = "one action server" if meta["profile"] == "standaard" else "each with its own action server"
     text = (
-        f"Profile **{meta['profile']}**: {meta.get('databases', '?')}, {n} Rasa server(s) each with its own "
-        f"action server, bridge with {meta.get('bridge_workers', 1)} worker(s)"
+        f"Profile **{meta['profile']}**: {meta.get('databases', '?')}, {n} Rasa server(s), {actions}, "
+        f"bridge with {meta.get('bridge_workers', 1)} worker(s)"
     )
     if meta.get("spread"):
-        text += f"; parse and Rasa direct spread {meta['spread']} over the Rasa servers, as the bridge does"
+        text += (f"; parse and Rasa direct spread {meta['spread']} over the Rasa servers, the bridge sends each "
+                 "conversation to its own server")
     return text + "."
 
 

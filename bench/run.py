@@ -8,8 +8,10 @@ closed-loop saturation run per dialogue path. A path stops climbing once its p95
 
 --profile productie starts the production profile instead (Procfile.productie: PostgreSQL and
 Redis, --rasa-instances Rasa/action server pairs, --bridge-workers uvicorn workers) on fresh
-databases. Parse and Rasa direct then spread their messages round-robin over the Rasa servers,
-message by message, as the bridge does (bridge/services/rasa_pool.py).
+databases. With several Rasa servers (both profiles) parse and Rasa direct spread their messages
+round-robin over them, message by message; the bridge sends each conversation to its own server
+(bridge/services/rasa_pool.py). --profile referentie loads Rasa's starter bot instead
+(bench/reference.py): Rasa direct only.
 
 Usage: python -m bench.run [--budget-s 600] [--step-s 15] [--rates 2,5,10,20,30,40] [--no-train]
                            [--profile productie --rasa-instances 2]
@@ -27,6 +29,7 @@ import random
 import subprocess
 import tempfile
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -47,6 +50,7 @@ from bench.load import (
     send_bridge,
     send_direct,
 )
+from bench.reference import REFERENCE, reference_model, start_reference_system
 from bench.report import write_reports
 from bench.scenarios import Scenario, load_scenarios, scenario_stream, text_stream
 from bench.stats import StepResult, bridge_overhead, percentile
@@ -60,7 +64,7 @@ from bench.system import (
     start_system,
     wait_ready,
 )
-from bridge.core.config import PROJECT_ROOT
+from bridge.core.config import PROJECT_ROOT, Settings
 
 RESULTS_DIR = Path(__file__).with_name("results")
 PAUSE_BETWEEN_STEPS_S = 1.0  # lets queues and the tracker store settle
@@ -69,7 +73,7 @@ MIN_STEP_S = 5.0
 # Every virtual user comes from 127.0.0.1: lift the per-address limits (the limiter still runs;
 # the per-conversation limit stays as configured, one person's pace is within it).
 BENCH_ENV = {"RATE_LIMIT_PER_CLIENT": "1000000/minute", "RATE_LIMIT_NEW_CONVERSATIONS": "1000000/minute"}
-PROFILES = ("standaard", "productie")
+PROFILES = ("standaard", "productie", REFERENCE)
 DEFAULT_BRIDGE_WORKERS = 2  # as .env.productie.example: about 2 per core is a good start
 READY_TIMEOUT_PER_RASA_S = 300.0  # the Rasa servers load their model at the same time
 
@@ -103,6 +107,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              "PostgreSQL + Redis, Procfile.productie (fresh databases, dropped afterwards)")
     parser.add_argument("--rasa-instances", type=int, default=1,
                         help="productie: Rasa servers, each with its own action server")
+    parser.add_argument("--rasa-servers", type=int,
+                        help="standaard: Rasa servers on the one action server (default: the RASA_SERVERS setting)")
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="extra environment of the processes (repeatable), e.g. a variant's setting")
     parser.add_argument("--bridge-workers", type=int,
                         help=f"productie: uvicorn workers of the bridge (default {DEFAULT_BRIDGE_WORKERS})")
     parser.add_argument("--postgres-admin-url", default=POSTGRES_ADMIN_URL,
@@ -111,8 +119,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.rasa_instances < 1:
         parser.error("--rasa-instances must be at least 1")
-    if args.profile == "standaard" and (args.rasa_instances != 1 or args.bridge_workers is not None):
-        parser.error("--rasa-instances and --bridge-workers need --profile productie (standaard runs one of each)")
+    if args.profile != "productie" and (args.rasa_instances != 1 or args.bridge_workers is not None):
+        parser.error("--rasa-instances and --bridge-workers need --profile productie")
+    if args.rasa_servers is not None and (args.profile != "standaard" or args.rasa_servers < 1):
+        parser.error("--rasa-servers needs --profile standaard and at least 1")
+    if args.profile == REFERENCE:  # the starter bot has no bridge: Rasa direct only
+        args.paths, args.closed_paths, args.paired_rounds = "direct", "direct", 0
+    bad_env = [item for item in args.env if "=" not in item]
+    if bad_env:
+        parser.error(f"--env wants NAME=VALUE, not {bad_env}")
+    args.env = dict(item.split("=", 1) for item in args.env)
     if args.profile == "productie" and args.bridge_workers is None:
         args.bridge_workers = DEFAULT_BRIDGE_WORKERS
     if args.bridge_workers is not None and args.bridge_workers < 1:
@@ -198,10 +214,16 @@ class Runner:
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
 
+    async def new_ids(self, client: httpx.AsyncClient, n: int) -> list[str]:
+        """n fresh conversation ids: bridge conversations, or (reference: no bridge) uuid4s as the bridge makes."""
+        if self.system.reference:
+            return [str(uuid.uuid4()) for _ in range(n)]
+        return await create_conversations(client, self.system.bridge_url, n)
+
     async def warm_up(self, client: httpx.AsyncClient) -> dict[str, Any]:
         """Every scenario once on each path and each Rasa server (TensorFlow traces its graphs on
         first use); the intents the first server found."""
-        ids = await create_conversations(client, self.system.bridge_url, 2 * len(self.scenarios) * len(self.instances))
+        ids = await self.new_ids(client, 2 * len(self.scenarios) * len(self.instances))
         intents: dict[str, list[str]] = {}
         for n, endpoints in enumerate(self.instances):
             for scenario in self.scenarios:
@@ -213,7 +235,7 @@ class Runner:
                     if n == 0:
                         intents.setdefault(scenario.name, []).append(response.json()["intent"]["name"])
                 # the bridge spreads over all servers itself: one round per server reaches each about once
-                for path in ("direct", "bridge"):
+                for path in ("direct",) if self.system.reference else ("direct", "bridge"):
                     pool = ConversationPool(iter([scenario]), [ids.pop()], self.system.bridge_url)
                     next_job = job_factory(path, endpoints, pool, None)
                     for _ in scenario.turns:
@@ -222,7 +244,7 @@ class Runner:
         missing = {
             s.name: sorted(set(s.expect_intents) - set(intents.get(s.name, [])))
             for s in self.scenarios
-            if set(s.expect_intents) - set(intents.get(s.name, []))
+            if set(s.expect_intents) - set(intents.get(s.name, [])) and not self.system.reference
         }
         return {"intents": intents, "expected_intents_missing": missing}
 
@@ -284,7 +306,7 @@ class Runner:
             texts = text_stream(self.scenarios, seed=self.args.seed + int(rate))
         else:
             # at most one new conversation per arrival: enough ids, created before the clock starts
-            ids = await create_conversations(client, self.system.bridge_url, len(schedule))
+            ids = await self.new_ids(client, len(schedule))
             pool = ConversationPool(scenario_stream(self.scenarios, seed=self.args.seed + int(rate)), ids,
                                     self.system.bridge_url)
         result = StepResult(path, "open", rate, 0.0)
@@ -301,7 +323,8 @@ class Runner:
         if path == "parse":
             texts = text_stream(self.scenarios, seed=self.args.seed)
         else:
-            ids = await create_conversations(client, self.system.bridge_url, clients * 4)
+            # the reference cannot make more on the way (no bridge): enough for any saturation run
+            ids = await self.new_ids(client, clients * (200 if self.system.reference else 4))
             pool = ConversationPool(scenario_stream(self.scenarios, seed=self.args.seed), ids, self.system.bridge_url)
         result = StepResult(path, "closed", None, 0.0, clients=clients)
         next_job = spread_jobs(path, self.instances, pool, texts)
@@ -377,40 +400,55 @@ def overhead_rows(open_loop: list[dict[str, Any]], stop_p95_ms: float) -> list[d
 def profile_meta(args: argparse.Namespace) -> dict[str, Any]:
     """What the result records about the profile (the default profile: one of each, SQLite)."""
     productie = args.profile == "productie"
+    servers = rasa_servers(args)
     return {
         "profile": args.profile,
-        "rasa_instances": args.rasa_instances,
-        "bridge_workers": args.bridge_workers if productie else 1,
-        "databases": "PostgreSQL + Redis" if productie else "SQLite",
-        # parse and direct: message by message over the servers (Runner.instances), as the bridge does
-        "spread": "round-robin per message" if args.rasa_instances > 1 else None,
+        "rasa_instances": servers,
+        "bridge_workers": args.bridge_workers if productie else (0 if args.profile == REFERENCE else 1),
+        "databases": {"productie": "PostgreSQL + Redis", REFERENCE: "in memory"}.get(args.profile, "SQLite"),
+        # parse and direct: message by message over the servers (Runner.instances); the bridge: sticky
+        "spread": "round-robin per message" if servers > 1 else None,
+        "env": args.env,
     }
 
 
-def describe_profile(args: argparse.Namespace) -> str:
+def rasa_servers(args: argparse.Namespace) -> int:
     if args.profile == "standaard":
-        return "default profile: Rasa, action server and bridge on SQLite"
+        return args.rasa_servers or int(os.environ.get("RASA_SERVERS") or Settings.model_fields["rasa_servers"].default)
+    return args.rasa_instances
+
+
+def describe_profile(args: argparse.Namespace) -> str:
+    if args.profile == REFERENCE:
+        return "reference: Rasa's starter bot (rasa init), one plain `rasa run`"
+    if args.profile == "standaard":
+        return f"default profile: {rasa_servers(args)} Rasa server(s), action server and bridge on SQLite"
     return (f"production profile: {args.rasa_instances} Rasa + action server pair(s), "
             f"bridge with {args.bridge_workers} worker(s), PostgreSQL + Redis")
 
 
 def start(args: argparse.Namespace, workdir: Path, model: Path) -> System:
     """Start the processes of the chosen profile with the benchmark's rate limits."""
+    if args.profile == REFERENCE:
+        return start_reference_system(workdir)
     if args.profile == "standaard":
-        return start_system(workdir, model=model, extra_env=BENCH_ENV)
+        return start_system(workdir, model=model, extra_env={**BENCH_ENV, "RASA_SERVERS": str(rasa_servers(args)),
+                                                              **args.env})
     return start_production_system(
-        workdir, args.rasa_instances, model=model, extra_env=BENCH_ENV, bridge_workers=args.bridge_workers,
+        workdir, args.rasa_instances, model=model, extra_env={**BENCH_ENV, **args.env},
+        bridge_workers=args.bridge_workers,
         postgres_admin_url=args.postgres_admin_url, redis_url=args.redis_url,
     )  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> Path:
     args = parse_args(argv)
+    # the starter bot is trained (once) before the clock starts
+    model = reference_model() if args.profile == REFERENCE else args.model or current_model()
     started_wall = datetime.now()
     t0 = time.monotonic()
     deadline = t0 + args.budget_s
     scenarios = load_scenarios()
-    model = args.model or current_model()
     result: dict[str, Any] = {
         "meta": {
             "started": started_wall.strftime("%Y-%m-%d %H:%M"),
@@ -431,7 +469,7 @@ def main(argv: list[str] | None = None) -> Path:
             **profile_meta(args),
         }
     }
-    if args.train:
+    if args.train and args.profile != REFERENCE:
         print("==> timing a cold-cache rasa train (temp dir)", flush=True)
         # at most half the budget: the load needs the rest
         result["train"] = time_train(min(args.train_timeout_s, args.budget_s / 2))
@@ -444,7 +482,7 @@ def main(argv: list[str] | None = None) -> Path:
         print(f"==> starting the {describe_profile(args)} (log: {workdir / 'processes.log'})", flush=True)
         system = start(args, workdir, model)
         try:
-            result["cold_start_s"] = wait_ready(system, timeout_s=READY_TIMEOUT_PER_RASA_S * args.rasa_instances)
+            result["cold_start_s"] = wait_ready(system, timeout_s=READY_TIMEOUT_PER_RASA_S * rasa_servers(args))
             print(f"    ready: {result['cold_start_s']}", flush=True)
             time.sleep(2.0)  # let start-up allocations settle before reading idle memory
             result["rss_mb"] = {"idle": system.rss_mb()}

@@ -1,7 +1,7 @@
-"""Start the real assistant (Rasa, action server, bridge) under honcho on free loopback ports.
+"""Start the real assistant (Rasa, action server, bridge) under supervisord on free loopback ports.
 
-The same start-up as `make run` and tests/e2e (Procfile + scripts.run.process_env), but with
-its own working directory and databases, per-process readiness times, memory and CPU readings.
+The same start-up as `make run` (Procfile + scripts.run: process_env and the supervisord configuration),
+but with its own working directory and databases, per-process readiness times, memory and CPU readings.
 `start_production_system` starts the production profile the same way (`make run-prod`:
 Procfile.productie, N Rasa/action server pairs, bridge workers) on fresh PostgreSQL databases,
 which `System.stop` drops again; tests/production builds its environment with the same helpers.
@@ -15,7 +15,6 @@ import secrets
 import signal
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -29,18 +28,19 @@ import redis
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
-from bridge.core.config import PROJECT_ROOT
-from scripts.run import CORE_PROCESSES, SECRET_NAMES, honcho_arguments, is_production, process_env
+from bridge.core.config import PROJECT_ROOT, Settings
+from scripts.run import SECRET_NAMES, is_production, process_env
 
 # Where the production profile finds PostgreSQL (a role that may create databases) and Redis.
 POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379/0"
-# Processes that run as several instances in the production profile (honcho -c rasa=N,actions=N).
-SCALED_PROCESSES = ("rasa", "actions")
-
-# How a process of the Procfile is recognised among honcho's children (by its command line); the
+# How a process of the Procfile is recognised among supervisord's children (by its command line); the
 # action server (bot/action_server.py) takes `rasa run actions`' own options.
-_PROCESS_MARKERS = {"rasa": " run --model", "actions": "--actions bot.actions", "bridge": "bridge.main:create_app"}
+_PROCESS_MARKERS = {
+    "rasa": " run --model",
+    "actions": "--actions bot.actions",
+    "bridge": "bridge.main:create_app",
+}
 
 
 def free_port() -> int:
@@ -65,7 +65,7 @@ class StartupFailed(RuntimeError):
 
 @dataclass
 class System:
-    """A running assistant: its environment, URLs and the honcho process that supervises it."""
+    """A running assistant: its environment, URLs and the supervisord process that supervises it."""
 
     env: dict[str, str]
     workdir: Path
@@ -79,6 +79,11 @@ class System:
     @property
     def production(self) -> bool:
         return is_production(self.env)
+
+    @property
+    def reference(self) -> bool:
+        """Rasa's starter bot (bench/reference.py): no bridge, no action server."""
+        return self.env.get("BENCH_REFERENCE") == "1"
 
     @property
     def bridge_url(self) -> str:
@@ -105,24 +110,25 @@ class System:
         return [f"http://127.0.0.1:{port}" for port in self._ports("ACTIONS")]
 
     def _ports(self, kind: str) -> list[str]:
-        listed = self.env.get(f"{kind}_PORTS", "") if self.production else ""
+        listed = self.env.get(f"{kind}_PORTS", "")
         return [port for port in listed.split(",") if port] or [self.env[f"{kind}_PORT"]]
 
     def instances(self, kind: str) -> dict[str, str]:
-        """Name → URL of each `rasa` or `actions` instance: the bare kind in the default profile,
-        honcho's names in productie (`rasa.1`, `rasa.2`, …), as in processes() and ready_s."""
+        """Name → URL of each `rasa` or `actions` instance, named as supervisord names them (processes(),
+        ready_s): Rasa servers always `rasa.1`, `rasa.2`, …; the action server `actions` in the default
+        profile (one), `actions.1`, `actions.2`, … in productie."""
         urls = self.rasa_urls if kind == "rasa" else self.actions_urls
-        if not self.production:
+        if kind == "actions" and not self.production:
             return {kind: urls[0]}
         return {f"{kind}.{i}": url for i, url in enumerate(urls, start=1)}
 
     def processes(self) -> dict[str, psutil.Process]:
-        """The top process of each Procfile entry (the shell honcho runs it in), by name.
+        """The top process of each supervised program instance, by its supervisord name.
 
-        Names: `rasa`, `actions`, `bridge`; in productie every Rasa and action server instance by
-        honcho's name (`rasa.1`, `rasa.2`, …). The bridge is one entry: its uvicorn workers are its children.
+        Names: `rasa.1`, `rasa.2`, …, `actions` (productie: `actions.1`, …), `bridge`. The bridge is one
+        entry: its uvicorn workers are its children.
         """
-        # honcho → one Python helper per entry → `sh -c <command>` → the program itself
+        # supervisord → the program (`sh -c 'exec …'` became it), or the shell while it runs alembic
         try:
             descendants = psutil.Process(self.process.pid).children(recursive=True)
         except psutil.NoSuchProcess:
@@ -149,10 +155,8 @@ class System:
         return found
 
     def _instance_name(self, kind: str, proc: psutil.Process) -> str:
-        if not self.production or kind not in SCALED_PROCESSES:
-            return kind
-        # honcho gives every instance its name in the environment (scripts/instance.sh picks its port by it)
-        return proc.environ().get("HONCHO_PROCESS_NAME") or kind
+        # supervisord gives every process its name in the environment (scripts/instance.sh picks its port by it)
+        return proc.environ().get("SUPERVISOR_PROCESS_NAME") or kind
 
     def rss_mb(self) -> dict[str, float]:
         """Resident memory (MiB) of each process, its children included (the shell, the uvicorn workers)."""
@@ -168,16 +172,30 @@ class System:
     def log_tail(self, chars: int = 4000) -> str:
         return self.log_path.read_text(errors="replace")[-chars:]
 
+    def descendants(self) -> list[psutil.Process]:
+        """Every process supervisord started, and theirs."""
+        try:
+            return psutil.Process(self.process.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+
     def stop(self) -> None:
-        """Stop honcho and every process it started (they share a process group), then clean up."""
+        """Stop supervisord as Ctrl-C does (it stops every program, each in its own process group),
+        then kill whatever is still there, then clean up."""
         try:
             if self.process.poll() is None:
-                os.killpg(self.process.pid, signal.SIGTERM)
+                family = self.descendants()
+                os.killpg(self.process.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the foreground group
                 try:
-                    self.process.wait(timeout=30)
+                    self.process.wait(timeout=60)
                 except subprocess.TimeoutExpired:
-                    os.killpg(self.process.pid, signal.SIGKILL)
+                    self.process.kill()
                     self.process.wait(timeout=10)
+                for proc in family:  # a leftover would hold its port and the SQLite files
+                    try:
+                        proc.kill()
+                    except psutil.Error:
+                        pass
         finally:
             while self.cleanups:
                 self.cleanups.pop()()
@@ -197,28 +215,50 @@ def sum_by_kind(values: dict[str, float]) -> dict[str, float]:
     return totals
 
 
-def _launch(workdir: Path, env: dict[str, str], honcho_args: list[str]) -> System:
+def launch_env(workdir: Path, env: dict[str, str]) -> dict[str, str]:
+    """The environment scripts.run gets here: supervisord's files in workdir/run, no Telegram connector."""
+    return {**env, "ELKEDEUR_RUN_DIR": str(workdir / "run"), "TELEGRAM_BOT_TOKEN": ""}
+
+
+def _launch(workdir: Path, env: dict[str, str]) -> System:
+    """`python -m scripts.run` as `make run` starts it (it execs supervisord, which stays this process),
+    with the run directory (configuration, socket, supervisord's log) in workdir/run; no Telegram."""
     log_path = workdir / "processes.log"
-    honcho = str(Path(sys.executable).with_name("honcho"))
-    with log_path.open("w") as log:
+    env = launch_env(workdir, env)
+    # append mode: supervisord opens /dev/stdout again for every program, whose lines must land after the rest
+    with log_path.open("a") as log:
         process = subprocess.Popen(
-            [honcho, *honcho_args],
+            [str(PROJECT_ROOT / ".venvs/app/bin/python"), "-m", "scripts.run"],
             cwd=PROJECT_ROOT,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
-            start_new_session=True,  # own process group: stop() reaches every child
+            start_new_session=True,  # as a terminal would: its own group, so a Ctrl-C-like SIGINT stops it
         )
     return System(env, workdir, log_path, process, time.monotonic())
 
 
+def default_profile_ports(extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    """Free loopback ports for the default profile: RASA_SERVERS Rasa servers (from extra_env, the
+    shell, else the setting's default), one action server, the bridge."""
+    wanted = (extra_env or {}).get("RASA_SERVERS") or os.environ.get("RASA_SERVERS")
+    servers = int(wanted or Settings.model_fields["rasa_servers"].default)
+    *rasa_ports, actions_port, bridge_port = free_ports(servers + 2)
+    return {
+        "RASA_SERVERS": str(servers),
+        "RASA_PORTS": ",".join(map(str, rasa_ports)),
+        "RASA_PORT": str(rasa_ports[0]),
+        "ACTIONS_PORTS": str(actions_port),
+        "ACTIONS_PORT": str(actions_port),
+        "BRIDGE_PORT": str(bridge_port),
+    }
+
+
 def start_system(workdir: Path, model: Path | None = None, extra_env: dict[str, str] | None = None) -> System:
-    """Start Rasa, the action server and the bridge with fresh databases in `workdir`."""
+    """Start the Rasa servers, the action server and the bridge with fresh databases in `workdir`."""
     workdir.mkdir(parents=True, exist_ok=True)
     overrides = {
-        "RASA_PORT": str(free_port()),
-        "ACTIONS_PORT": str(free_port()),
-        "BRIDGE_PORT": str(free_port()),
+        **default_profile_ports(extra_env),
         "DATABASE_URL": f"sqlite:///{workdir / 'bridge.db'}",
         "RASA_TRACKER_DB": str(workdir / "rasa-tracker.db"),
         "RASA_TOKEN": "bench-rasa-token",
@@ -231,7 +271,7 @@ def start_system(workdir: Path, model: Path | None = None, extra_env: dict[str, 
         overrides["RASA_MODEL"] = str(model)
     env = process_env(overrides)
     env["BRIDGE_URL"] = f"http://127.0.0.1:{env['BRIDGE_PORT']}"
-    return _launch(workdir, env, ["-f", "Procfile", "start", *CORE_PROCESSES])
+    return _launch(workdir, env)
 
 
 @dataclass(frozen=True)
@@ -241,6 +281,11 @@ class Databases:
     admin_url: str
     bridge_name: str
     rasa_name: str
+
+    @property
+    def reference(self) -> bool:
+        """Rasa's starter bot (bench/reference.py): no bridge, no action server."""
+        return self.env.get("BENCH_REFERENCE") == "1"
 
     @property
     def bridge_url(self) -> str:
@@ -318,12 +363,6 @@ def production_overrides(
     }
 
 
-def production_honcho_arguments(env: dict[str, str]) -> list[str]:
-    """scripts.run.honcho_arguments for the production profile's core processes only: without the
-    `ready` process (it only tells a person where to go) and without the Telegram connector."""
-    return [arg for arg in honcho_arguments({**env, "TELEGRAM_BOT_TOKEN": ""}) if arg != "ready"]
-
-
 def require_redis(url: str) -> None:
     """Fail at once, not after minutes of start-up, when Redis does not answer."""
     client = redis.Redis.from_url(url, socket_connect_timeout=2)
@@ -345,8 +384,8 @@ def start_production_system(
     postgres_admin_url: str = POSTGRES_ADMIN_URL,
     redis_url: str = REDIS_URL,
 ) -> System:
-    """The production profile as `make run-prod` starts it (Procfile.productie under honcho with
-    -c rasa=N,actions=N) on fresh PostgreSQL databases, which System.stop() drops again."""
+    """The production profile as `make run-prod` starts it (Procfile.productie under supervisord,
+    N instances of rasa and actions) on fresh PostgreSQL databases, which System.stop() drops again."""
     workdir.mkdir(parents=True, exist_ok=True)
     require_redis(redis_url)
     databases = create_databases(postgres_admin_url)
@@ -361,7 +400,7 @@ def start_production_system(
         if model is not None:
             overrides["RASA_MODEL"] = str(model)
         env = process_env(overrides)
-        system = _launch(workdir, env, production_honcho_arguments(env))
+        system = _launch(workdir, env)
     except BaseException:
         databases.drop()
         raise
@@ -390,8 +429,11 @@ def _probes(system: System) -> dict[str, Callable[[httpx.Client], bool]]:
         # in productie /health is ok once one Rasa pair answers; the instance probes wait for all
         return client.get(f"{system.bridge_url}/health").status_code == 200
 
+    rasa_probes = {name: rasa(url) for name, url in system.instances("rasa").items()}
+    if system.reference:  # Rasa's starter bot: one Rasa server, nothing else
+        return {**rasa_probes, "system": rasa_probes["rasa.1"]}
     return {
-        **{name: rasa(url) for name, url in system.instances("rasa").items()},
+        **rasa_probes,
         **{name: actions(url) for name, url in system.instances("actions").items()},
         "bridge": bridge,
         "system": system_ready,
@@ -452,7 +494,7 @@ class RssSampler:
         self.sample()
 
 
-# PostgreSQL and Redis are services of the machine, not children of honcho: found by process name.
+# PostgreSQL and Redis are services of the machine, not children of supervisord: found by process name.
 SERVICE_PROCESSES = {"postgres": "postgres", "redis-server": "redis"}
 MACHINE = "machine"
 LOAD_GENERATOR = "load generator"

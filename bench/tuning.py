@@ -29,7 +29,7 @@ from bench.load import ConversationPool, Endpoints, closed_loop, create_conversa
 from bench.run import BENCH_ENV, RESULTS_DIR, _git_commit, current_model
 from bench.scenarios import load_scenarios, scenario_stream
 from bench.stats import StepResult
-from bench.system import CpuMeter, System, start_system, wait_ready
+from bench.system import CpuMeter, System, start_system, sum_by_kind, wait_ready
 
 
 @dataclass(frozen=True)
@@ -39,15 +39,29 @@ class Variant:
     env: dict[str, str]
 
 
-# Cumulative: each step keeps the ones before it (bot/rasa_server.py explains the fixes).
+ISSUE_9_FIXES = "validator,sqlite-wal,kept-sessions,eager-build"
+ALL_FIXES = f"{ISSUE_9_FIXES},warm-up,lazy-ted"
+KEPT_FIXES = f"{ISSUE_9_FIXES},warm-up"  # bot/rasa_server.py's DEFAULT_FIXES: lazy-ted did not pay
+ONE_RASA = {"RASA_SERVERS": "1"}
+# Cumulative: each step keeps the ones before it (bot/rasa_server.py explains the fixes); one Rasa server,
+# as the default profile had before issue 18. Then issue 18's process settings on top of every fix.
 VARIANTS = [
-    Variant("rasa-3.6", "Rasa 3.6 as shipped", {"RASA_SERVER_FIXES": ""}),
-    Variant("validator", "+ action answers checked by a validator built once", {"RASA_SERVER_FIXES": "validator"}),
-    Variant("sqlite-wal", "+ SQLite tracker store in WAL mode", {"RASA_SERVER_FIXES": "validator,sqlite-wal"}),
+    Variant("rasa-3.6", "Rasa 3.6 as shipped", {**ONE_RASA, "RASA_SERVER_FIXES": ""}),
+    Variant("validator", "+ action answers checked by a validator built once",
+            {**ONE_RASA, "RASA_SERVER_FIXES": "validator"}),
+    Variant("sqlite-wal", "+ SQLite tracker store in WAL mode", {**ONE_RASA, "RASA_SERVER_FIXES": "validator,sqlite-wal"}),
     Variant("kept-sessions", "+ kept connections to the action server",
-            {"RASA_SERVER_FIXES": "validator,sqlite-wal,kept-sessions"}),
-    Variant("eager-build", "+ models built eagerly at start-up",
-            {"RASA_SERVER_FIXES": "validator,sqlite-wal,kept-sessions,eager-build"}),
+            {**ONE_RASA, "RASA_SERVER_FIXES": "validator,sqlite-wal,kept-sessions"}),
+    Variant("eager-build", "+ models built eagerly at start-up", {**ONE_RASA, "RASA_SERVER_FIXES": ISSUE_9_FIXES}),
+    Variant("warm-up", "+ a warm-up before the server reports ready (issue 18)",
+            {**ONE_RASA, "RASA_SERVER_FIXES": f"{ISSUE_9_FIXES},warm-up"}),
+    Variant("lazy-ted", "+ TED only where no rule or story decides (issue 18; not kept)",
+            {**ONE_RASA, "RASA_SERVER_FIXES": ALL_FIXES}),
+    Variant("tf-threads-1", "the kept fixes + TensorFlow inter/intra-op threads 1 / 1 (not kept)",
+            {**ONE_RASA, "RASA_SERVER_FIXES": KEPT_FIXES,
+             "TF_INTER_OP_PARALLELISM_THREADS": "1", "TF_INTRA_OP_PARALLELISM_THREADS": "1"}),
+    Variant("2-rasa", "2 Rasa servers, sticky by conversation (the default profile now)",
+            {"RASA_SERVERS": "2", "RASA_SERVER_FIXES": KEPT_FIXES}),
 ]
 
 
@@ -62,7 +76,8 @@ async def measure(system: System, path: str, clients: int, seconds: float, seed:
             await closed_loop(client, job_factory(path, endpoints, pool, None), result, clients, seconds)
     summary = result.summary()
     answered = max(len(result.latencies_s), 1)
-    summary["cpu_ms_per_msg"] = {name: round(used / answered * 1000, 1) for name, used in meter.seconds.items()}
+    per_kind = sum_by_kind(meter.seconds)  # rasa.1 + rasa.2 = rasa
+    summary["cpu_ms_per_msg"] = {name: round(used / answered * 1000, 1) for name, used in per_kind.items()}
     return summary
 
 
@@ -71,12 +86,20 @@ def run_variant(variant: Variant, args: argparse.Namespace, model: Path) -> dict
         system = start_system(Path(workdir), model=model, extra_env={**BENCH_ENV, **variant.env})
         try:
             ready = wait_ready(system)
+            first = asyncio.run(measure(system, "bridge", 1, 3, seed=3))  # the first messages after ready
             asyncio.run(measure(system, "direct", 2, 10, seed=1))  # warm-up: first calls build TF functions
             runs = {path: asyncio.run(measure(system, path, args.clients, args.seconds, seed=2))
                     for path in ("direct", "bridge")}
         finally:
             system.stop()
-    return {"variant": variant.name, "what": variant.what, "env": variant.env, "cold_start_s": ready, **runs}
+    return {"variant": variant.name, "what": variant.what, "env": variant.env, "cold_start_s": ready,
+            "first_messages": {k: first[k] for k in ("p50_ms", "max_ms") if k in first}, **runs}
+
+
+def rasa_ready_s(ready: dict[str, float]) -> float | str:
+    """When the last Rasa server was ready (`rasa.1`, `rasa.2`, …)."""
+    times = [seconds for name, seconds in ready.items() if name.split(".")[0] == "rasa"]
+    return max(times) if times else ""
 
 
 def markdown(result: dict[str, Any]) -> str:
@@ -88,8 +111,8 @@ def markdown(result: dict[str, Any]) -> str:
         f"load average at start {meta['loadavg_at_start']}. CPU = process CPU time per answered message.",
         "",
         "| variant | path | msg/s | p50 ms | p95 ms | Rasa CPU ms/msg | actions CPU ms/msg | bridge CPU ms/msg "
-        "| errors | Rasa ready s |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| errors | Rasa ready s | first message after ready, max ms |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in result["variants"]:
         for path in ("direct", "bridge"):
@@ -98,7 +121,8 @@ def markdown(result: dict[str, Any]) -> str:
             lines.append(
                 f"| {row['what']} | {path} | {run['achieved_rate']} | {run['p50_ms']} | {run['p95_ms']} | "
                 f"{cpu.get('rasa', '')} | {cpu.get('actions', '')} | {cpu.get('bridge', '')} | {run['errors']} | "
-                f"{row['cold_start_s'].get('rasa', '') if path == 'direct' else ''} |"
+                f"{rasa_ready_s(row['cold_start_s']) if path == 'direct' else ''} | "
+                f"{row.get('first_messages', {}).get('max_ms', '') if path == 'direct' else ''} |"
             )
     return "\n".join(lines) + "\n"
 

@@ -19,6 +19,26 @@ Profiled with py-spy under load (bench/README.md, "Profiel"), the Rasa 3.6 serve
    Here that one step runs eagerly: 15 s instead of 50 s, the same weights and the same predictions
    (tests/bot/test_rasa_server.py compares NLU and policy scores of both ways of loading).
 
+5. The first message. TensorFlow builds parts of its graphs and spaCy and the NLU components
+   initialise on first use, so the first person after a (re)start waited for that. Here the agent
+   parses one message and predicts one turn on a throw-away tracker (nothing is stored) before the
+   server reports the model loaded (`GET /status`), so readiness means warmed up (issue 18).
+
+6. TED where it can change the answer. Rasa runs every policy for every prediction (two or three per
+   turn) and then picks the best. A rule or a memorised story that predicts with confidence 1.0 always
+   wins over TED (TED's confidence is at most 1.0 and its priority is lower, ties go to priority), unless
+   TED is end-to-end (text features) or the last action was rejected (the ensemble zeroes it). Here
+   the graph runner runs the rule and memoization policies first and, when one of them decides that
+   way, hands the ensemble TED's own empty prediction instead of running TED's TensorFlow model; the
+   chosen action, its policy, confidence and events are the same (story tests, tests/bot). Measured with
+   `make bench-tuning` (bench/results/2026-12-07-1502-tuning.md) it did not lower Rasa's CPU per message
+   (40.0 against 39.9 ms): TED's call is not where the time goes once the rest is fixed. So it is not on by
+   default (`RASA_SERVER_FIXES=...,lazy-ted` turns it on).
+
+TensorFlow's thread pools stay TensorFlow's own: Rasa's settings for them (`TF_INTER_OP_PARALLELISM_THREADS`,
+`TF_INTRA_OP_PARALLELISM_THREADS`) at 1 / 1 did not change the CPU per message (`make bench-tuning`,
+variant tf-threads-1), so the default profile does not set them.
+
 Everything else is `rasa` itself: same arguments, same process.
 """
 
@@ -108,6 +128,119 @@ def install_eager_build() -> None:
     RasaModel.load = classmethod(load)  # type: ignore[assignment]
 
 
+WARM_UP_TEXT = "Hallo, ik zoek werk in de zorg in Almere"
+
+
+async def warm_up(agent: Any) -> None:
+    """One NLU parse and one policy prediction on a tracker that is never saved."""
+    from rasa.core.channels.channel import UserMessage
+    from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
+    from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    processor = agent.processor
+    if processor is None:
+        return
+    parsed = await processor.parse_message(UserMessage(WARM_UP_TEXT, sender_id="warm-up"))
+    events = [ActionExecuted(ACTION_SESSION_START_NAME), SessionStarted(), ActionExecuted(ACTION_LISTEN_NAME),
+              UserUttered(WARM_UP_TEXT, parsed.get("intent"), parsed.get("entities"), parsed)]
+    tracker = DialogueStateTracker.from_events("warm-up", events, slots=processor.domain.slots)
+    processor.predict_next_with_tracker(tracker)
+
+
+def install_warm_up() -> None:
+    """rasa.core.agent.load_agent (what `rasa run` calls at start) warms the agent up before returning it."""
+    import logging
+
+    import rasa.core.agent as agent_module
+
+    original = agent_module.load_agent
+
+    async def load_agent(*args: Any, **kwargs: Any) -> Any:
+        agent = await original(*args, **kwargs)
+        if agent is not None and agent.is_ready():
+            try:
+                await warm_up(agent)
+            except Exception:  # a warm-up must never keep the server from starting
+                logging.getLogger(__name__).exception("warm-up failed; the first message pays for it")
+        return agent
+
+    agent_module.load_agent = load_agent
+
+
+class _LazyTedPlan:
+    """Where TED and the policies that can outvote it sit in one graph (None: nothing to skip there)."""
+
+    def __init__(self, ted_node: str, cheap_nodes: list, ted: Any) -> None:
+        self.ted_node, self.cheap_nodes, self.ted = ted_node, cheap_nodes, ted
+
+
+def _lazy_ted_plan(runner: Any, targets: Any) -> Optional[_LazyTedPlan]:
+    from rasa.core.policies.ensemble import PolicyPredictionEnsemble
+    from rasa.core.policies.policy import Policy
+    from rasa.core.policies.ted_policy import TEDPolicy
+    from rasa.shared.nlu.constants import TEXT
+
+    key = tuple(targets or ())
+    cache = runner.__dict__.setdefault("_lazy_ted_plans", {})
+    if key in cache:
+        return cache[key]
+    plan = None
+    nodes = runner._graph_schema.minimal_graph_schema(list(key)).nodes if key else {}
+    ensembles = [n for n, node in nodes.items() if issubclass(node.uses, PolicyPredictionEnsemble)]
+    teds = [n for n, node in nodes.items() if issubclass(node.uses, TEDPolicy)]
+    policies = [n for n, node in nodes.items() if issubclass(node.uses, Policy)]
+    if len(ensembles) == 1 and len(teds) == 1 and key == (ensembles[0],):
+        ted = getattr(runner._instantiated_nodes[teds[0]], "_component", None)
+        # only a plain intent-based TED: never end-to-end, never "no user"
+        if type(ted) is TEDPolicy and TEXT not in ted.fake_features and not ted.only_e2e:
+            cheap = [n for n in policies if n != teds[0]]
+            if cheap and all(nodes[n].uses.__name__ in ("RulePolicy", "MemoizationPolicy") for n in cheap):
+                plan = _LazyTedPlan(teds[0], cheap, ted)
+    cache[key] = plan
+    return plan
+
+
+def _last_action_rejected(tracker: Any) -> bool:
+    from rasa.shared.core.events import ActionExecuted, ActionExecutionRejected
+
+    for recorded in reversed(tracker.events):
+        if isinstance(recorded, (ActionExecutionRejected, ActionExecuted)):
+            return isinstance(recorded, ActionExecutionRejected)
+    return False
+
+
+def install_lazy_ted() -> None:
+    """DaskGraphRunner.run for a prediction: rule and memoization policies first, TED only when needed."""
+    import dask
+    from dask.optimization import cull
+    from rasa.core.policies.policy import PolicyPrediction
+    from rasa.engine.constants import PLACEHOLDER_TRACKER
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    original = DaskGraphRunner.run
+
+    def run(self: Any, inputs: Any = None, targets: Any = None) -> Any:
+        plan = _lazy_ted_plan(self, targets)
+        tracker = (inputs or {}).get(PLACEHOLDER_TRACKER)
+        if plan is None or tracker is None or _last_action_rejected(tracker):
+            return original(self, inputs, targets)
+        graph = self._build_dask_graph(self._graph_schema.minimal_graph_schema(list(targets)))
+        self._add_inputs_to_graph(inputs, graph)
+        # dask's local scheduler runs every task it is given: cull to what the keys need
+        cheap = dask.get(cull(graph, plan.cheap_nodes)[0], plan.cheap_nodes)  # each (node name, prediction)
+        predictions = [value for _, value in cheap]
+        if not any(isinstance(p, PolicyPrediction) and p.max_confidence >= 1.0 for p in predictions):
+            return original(self, inputs, targets)
+        for name, value in cheap:
+            graph[name] = (name, value)  # a literal: computed, not run again
+        # TED's own prediction when it has no answer: all zeros, its name and priority
+        graph[plan.ted_node] = (plan.ted_node, plan.ted._prediction([0.0] * len(predictions[0].probabilities)))
+        return dict(dask.get(cull(graph, list(targets))[0], list(targets)))
+
+    DaskGraphRunner.run = run  # type: ignore[assignment]
+
+
 IDLE_CONNECTION_SECONDS = 2.0  # below Sanic's default KEEP_ALIVE_TIMEOUT of 5 s
 
 
@@ -151,6 +284,8 @@ FIXES = {
     "sqlite-wal": install_sqlite_wal,
     "kept-sessions": install_kept_sessions,
     "eager-build": install_eager_build,
+    "warm-up": install_warm_up,
+    "lazy-ted": install_lazy_ted,
 }
 
 
@@ -162,9 +297,12 @@ def install(names: Iterable[str]) -> None:
         FIXES[name]()
 
 
+# What pays (measured, bench/README.md); bench/tuning.py switches every fix on one by one to measure each.
+DEFAULT_FIXES = ("validator", "sqlite-wal", "kept-sessions", "eager-build", "warm-up")
+
+
 def main() -> None:
-    # All fixes by default; bench/tuning.py switches them on one by one to measure each.
-    wanted = os.environ.get("RASA_SERVER_FIXES", ",".join(FIXES))
+    wanted = os.environ.get("RASA_SERVER_FIXES", ",".join(DEFAULT_FIXES))
     install(name for name in wanted.split(",") if name.strip())
     from rasa.__main__ import main as rasa_main
 

@@ -10,9 +10,10 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from bridge.api import errors as api_errors
 from bridge.api.main import api_router
 from bridge.console import monitor as console_monitor
 from bridge.console import routes as console
@@ -26,6 +27,7 @@ from bridge.privacy.retention import start_retention, stop_retention
 from bridge.privacy.tracker_store import RasaTrackerStore
 from bridge.services.events import set_event_hub
 from bridge.services.events_redis import RedisEventHub
+from bridge.services.cases import CaseConflict
 from bridge.services.rasa_pool import make_rasa_client
 
 WEB_CHAT_DIR = PROJECT_ROOT / "connectors" / "web" / "static"
@@ -61,6 +63,7 @@ def create_app() -> FastAPI:
     app = FastAPI(title="Elke Deur bridge", version="0.1.0", lifespan=lifespan, docs_url=None)
     install_security(app, get_settings())
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(CaseConflict, _case_conflict)
     app.add_api_route("/docs", _api_docs, include_in_schema=False)
     app.include_router(api_router)
     # Staff console (issue 6): before the web chat's catch-all mount at "/".
@@ -72,6 +75,13 @@ def create_app() -> FastAPI:
     app.mount("/plan-static", StaticFiles(directory=plan_render.STATIC_DIR), name="plan-static")
     app.mount("/", StaticFiles(directory=WEB_CHAT_DIR, html=True), name="webchat")
     return app
+
+
+async def _case_conflict(request: Request, exc: Exception) -> Response:
+    """The one handler of CaseConflict: a console form goes back to its case page, the API answers 409."""
+    if isinstance(exc, CaseConflict) and request.url.path.startswith("/console/"):
+        return console.case_conflict(request, exc)
+    return await api_errors.case_conflict(request, exc)
 
 
 class _AsciiJSONResponse(JSONResponse):

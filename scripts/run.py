@@ -1,7 +1,10 @@
-"""Start the whole assistant under honcho with one consistent environment.
+"""Start the whole assistant under supervisord with one consistent environment.
 
 `make run` calls this after installing and training. Settings come from
 bridge/core/config.py; development secrets are generated once into var/dev-secrets.env.
+The processes are the Procfile's; scripts/supervise.py turns it into a supervisord configuration
+(in ELKEDEUR_RUN_DIR, default var/run/), so a process that dies is restarted while the others
+keep serving. Operators: `.venvs/app/bin/supervisorctl -c var/run/supervisord.conf status`.
 With ELKEDEUR_PROFILE=productie (`make run-prod`) it starts Procfile.productie instead: PostgreSQL
 and Redis, several Rasa/action server pairs and bridge workers, and real secrets from the environment.
 """
@@ -17,11 +20,15 @@ from urllib.parse import unquote, urlsplit
 from pydantic import ValidationError
 
 from bridge.core.config import PROJECT_ROOT, VAR_DIR, Settings
+from scripts.supervise import Program, read_procfile, write_config
 
 SECRET_NAMES = ("RASA_TOKEN", "BRIDGE_SERVICE_TOKEN", "STAFF_TOKEN", "ACTION_SERVER_TOKEN")
 DEV_SECRETS_FILE = VAR_DIR / "dev-secrets.env"
 CORE_PROCESSES = ["rasa", "actions", "bridge"]
+DEFAULT_PROCFILE = "Procfile"
 PRODUCTION_PROCFILE = "Procfile.productie"
+# Started once per port (RASA_PORTS, ACTIONS_PORTS, TELEGRAM_WEBHOOK_PORTS) through scripts/instance.sh.
+SCALED = {"rasa": "RASA_PORTS", "actions": "ACTIONS_PORTS", "telegram": "TELEGRAM_WEBHOOK_PORTS"}
 
 
 class ProfileError(Exception):
@@ -86,7 +93,23 @@ def process_env(overrides: dict[str, str] | None = None) -> dict[str, str]:
     if production:
         env.update(production_env(settings))
         env.update(telegram_env(env, settings))
+    else:
+        env.update(default_ports_env(settings))
     return env
+
+
+def default_ports_env(settings: Settings) -> dict[str, str]:
+    """The default profile's Rasa servers (RASA_SERVERS of them, both cores busy) sharing one action
+    server and the SQLite tracker store; the bridge sends each conversation to the same Rasa server
+    (bridge/services/rasa_pool.py), so they need no shared lock store."""
+    rasa_ports = settings.rasa_ports or [settings.rasa_port + i for i in range(settings.rasa_servers)]
+    actions_ports = settings.actions_ports or [settings.actions_port]
+    return {
+        "RASA_PORTS": ",".join(map(str, rasa_ports)),
+        "ACTIONS_PORTS": ",".join(map(str, actions_ports)),
+        "RASA_PORT": str(rasa_ports[0]),
+        "RASA_URL": f"http://127.0.0.1:{rasa_ports[0]}",
+    }
 
 
 def is_production(env: dict[str, str]) -> bool:
@@ -167,15 +190,22 @@ def ensure_databases(env: dict[str, str]) -> None:
             admin.dispose()
 
 
-def honcho_arguments(env: dict[str, str]) -> list[str]:
-    """The honcho command line for the selected profile (after the honcho executable)."""
+def procfile(env: dict[str, str]) -> str:
+    return PRODUCTION_PROCFILE if is_production(env) else DEFAULT_PROCFILE
+
+
+def programs(env: dict[str, str]) -> list[Program]:
+    """The supervised programs of the selected profile: the core processes (with the Telegram connector
+    when configured), each as many times as its ports say, and the one-shot `ready` notice."""
+    commands = read_procfile(PROJECT_ROOT / procfile(env))
     names = [*process_names(env), "ready"]
-    if not is_production(env):
-        return ["-f", "Procfile", "start", *names]
-    concurrency = f"rasa={len(env['RASA_PORTS'].split(','))},actions={len(env['ACTIONS_PORTS'].split(','))}"
-    if "telegram" in names:
-        concurrency += f",telegram={len(env['TELEGRAM_WEBHOOK_PORTS'].split(','))}"
-    return ["-f", PRODUCTION_PROCFILE, "start", "-c", concurrency, *names]
+    result = []
+    for name in names:
+        ports_variable = SCALED.get(name)
+        scaled = ports_variable is not None and "instance.sh" in commands[name]
+        instances = len(env[ports_variable].split(",")) if scaled and ports_variable in env else 1
+        result.append(Program(name, commands[name], instances, scaled))
+    return result
 
 
 def process_names(env: dict[str, str]) -> list[str]:
@@ -185,6 +215,18 @@ def process_names(env: dict[str, str]) -> list[str]:
     return names
 
 
+def run_dir(env: dict[str, str]) -> Path:
+    """Where supervisord keeps its configuration, socket, pid file and log."""
+    return Path(env.get("ELKEDEUR_RUN_DIR") or VAR_DIR / "run")
+
+
+def supervisord_command(env: dict[str, str]) -> list[str]:
+    """Write the configuration for this environment; the command line that runs supervisord on it."""
+    config = write_config(programs(env), run_dir(env), PROJECT_ROOT)
+    supervisord = str(Path(sys.executable).with_name("supervisord"))
+    return [supervisord, "--nodaemon", "--configuration", str(config)]
+
+
 def main() -> None:
     try:
         env = process_env()
@@ -192,10 +234,10 @@ def main() -> None:
         sys.exit(f"Cannot start the {os.environ.get('ELKEDEUR_PROFILE', 'standaard')} profile: {error}")
     if is_production(env):
         ensure_databases(env)
-    honcho = str(Path(sys.executable).with_name("honcho"))
     os.chdir(PROJECT_ROOT)
-    # exec: honcho becomes this process, so Ctrl-C reaches it and it stops every child.
-    os.execve(honcho, [honcho, *honcho_arguments(env)], env)
+    command = supervisord_command(env)
+    # exec: supervisord becomes this process, so Ctrl-C reaches it and it stops every child.
+    os.execve(command[0], command, env)
 
 
 if __name__ == "__main__":

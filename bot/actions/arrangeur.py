@@ -9,10 +9,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+import contract
 from bot.actions.base import BridgeAction
 from bot.actions.bridge_client import BridgeUnavailable
 
-ARRANGEURS = ("uwv", "gemeente", "sociale_partners", "werkgeversservicepunt")
+ARRANGEURS = contract.ARRANGEURS
 _MAX_TEKST = 2000  # the bridge's limit for `tekst` (docs/contracts.md)
 # The arrangeur's question for a missing answer, sent with answer buttons.
 _VRAAG_RESPONSE = {

@@ -5,20 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
-ROLLEN = ("werkende", "werkzoekende", "werkgever")
-UITKERINGEN = ("ww", "wia", "wajong", "bijstand", "geen")
-SECTOREN = (
-    "zorg", "techniek", "bouw", "horeca", "transport_logistiek", "ict", "onderwijs",
-    "detailhandel", "schoonmaak", "metaal", "installatie", "kinderopvang", "overheid",
-    "landbouw", "zakelijke_dienstverlening", "uitzend",
-)
-BEHOEFTEN = (
-    "scholing", "ander_werk", "werk_vinden", "ontslag_dreigt", "personeel_vinden",
-    "loonkostensubsidie", "praktijkleren", "hulp_schulden_zorg", "aanpassing_werkplek",
-    "inkomen",
-)
-# Slots sent to the bridge as "the intake" (docs/contracts.md, POST /internal/handoffs).
-INTAKE_SLOTS = ("rol", "uitkering", "gemeente", "arbeidsmarktregio", "sector", "behoefte")
+import contract
+
+# The canonical values and the intake's slots are the contract's (contract/); re-exported for the actions.
+ROLLEN = contract.ROLLEN
+UITKERINGEN = contract.UITKERINGEN
+SECTOREN = contract.SECTOREN
+BEHOEFTEN = contract.BEHOEFTEN
+INTAKE_SLOTS = contract.INTAKE_SLOTS
 
 # Which intake questions each rol gets, in the order asked.
 VRAGEN_PER_ROL: Mapping[str, Sequence[str]] = {
@@ -178,5 +172,5 @@ def gemeente_slots(candidates: Sequence[Any]) -> Dict[str, Any]:
 
 
 def intake_from_slots(slots: Mapping[str, Any]) -> Dict[str, Any]:
-    """The intake as the bridge expects it (missing values are None)."""
+    """The intake's facts as the bridge expects them (missing values are None); the handoff adds the rest."""
     return {name: slots.get(name) for name in INTAKE_SLOTS}

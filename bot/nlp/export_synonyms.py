@@ -20,7 +20,7 @@ from knowledge.places import ALIASES
 def synonyms() -> Dict[str, List[str]]:
     """Canonical value → phrases that map to it unambiguously."""
     values_of: Dict[str, Set[str]] = defaultdict(set)
-    for entity in ("uitkering", "sector", "behoefte", "regeling"):
+    for entity in lexicon.ENTITIES:
         for phrase, value in lexicon.phrases(entity).items():
             values_of[phrase.lower()].add(value)
     for alias, names in ALIASES.items():

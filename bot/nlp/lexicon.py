@@ -17,6 +17,7 @@ from typing import Dict, List, Optional, Tuple
 
 import yaml
 
+from contract import SLOT_VALUES
 from knowledge.places import normalise
 
 LEXICON_DIR = Path(__file__).resolve().parents[1] / "lexicons"
@@ -50,9 +51,22 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Dict[str, Dict[str, Tuple[str
     return {entity: read_lexicon_file(entity, directory) for entity in ENTITIES}
 
 
+def check_contract_values(lexicon: Dict[str, Dict[str, Tuple[str, ...]]]) -> None:
+    """Every slot entity's file names exactly the contract's values (contract/values.py), so a
+    lexicon can neither invent a slot value nor leave one without phrases."""
+    for entity, values in lexicon.items():
+        expected = SLOT_VALUES.get(entity)
+        if expected is not None and set(values) != set(expected):
+            raise ValueError(
+                f"bot/lexicons/{entity}.yml: values {sorted(set(values) ^ set(expected))} "
+                "differ from the contract's (contract/values.py)"
+            )
+
+
 # entity → canonical value → phrases (written as users type them; matched after normalise()).
 # Only phrases that mean this value in (almost) every sentence belong here; DIET learns the rest.
 LEXICON: Dict[str, Dict[str, Tuple[str, ...]]] = load_lexicon()
+check_contract_values(LEXICON)
 
 # Regeling names that are also ordinary words ("de volgende stap", "slim"): only trusted in a
 # span DIET already marked as a regeling, never from a free-text dictionary scan.

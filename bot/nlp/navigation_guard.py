@@ -23,7 +23,12 @@ from knowledge.places import normalise
 
 # Words (on normalised text) without which the intent is not believed.
 NAVIGATION_WORDS = {
-    "restart": re.compile(r"\b(opnieuw|overnieuw|herstart\w*|reset|restart|(nieuw|ander) gesprek|begin|voren af aan|alles wissen)\b"),
+    # "opnieuw" alone or with beginnen/starten; not "moet ik dan opnieuw een opleiding doen?"
+    "restart": re.compile(
+        r"^\W*((helemaal|alles|graag) )?(opnieuw|overnieuw)\W*$|\b(vanaf|van) het begin\b|\b(opnieuw|overnieuw) (\w+ )?(beginnen|begin|starten|start)\b|"
+        r"\b(begin|beginnen|start|starten) (\w+ ){0,2}(opnieuw|overnieuw)\b|"
+        r"\b(herstart\w*|reset|restart|(nieuw|ander) gesprek|voren af aan|alles wissen)\b|^\W*(begin|beginnen)\W*$"
+    ),
     "stop": re.compile(r"\b(stop\w*|hou op|laat maar|annuleer\w*|kappen|niet verder|einde|afbreken|niet meer nodig|klaar|genoeg)\b"),
     "go_back": re.compile(r"\b(terug\w*|vorige|back)\b"),
     "show_more": re.compile(r"\b(meer|volgende|andere|rest|alles|nog een)\b"),

@@ -23,8 +23,9 @@ def _url() -> str:
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    """Leave the Telegram connector's own `telegram_*` tables alone (connectors/telegram/store.py creates
-    them in the bridge's database in production), so autogenerate never proposes to drop them."""
+    """Leave the Telegram connector's own `telegram_*` tables (and its version table) alone: its own
+    migrations (connectors/telegram/migrations) create them in the bridge's database in production,
+    so autogenerate never proposes to drop them."""
     return not (type_ == "table" and name is not None and name.startswith("telegram_"))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request, status
@@ -10,6 +9,9 @@ from sqlalchemy.orm import Session
 
 from bridge.core.config import Settings, get_settings
 from bridge.core.db import get_session
+from bridge.core.tokens import bearer_matches
+from bridge.models import Conversation
+from bridge.schemas.ids import is_id
 from bridge.privacy.tracker_store import RasaTrackerStore
 from bridge.services.rasa_client import RasaClient
 
@@ -33,22 +35,26 @@ def get_tracker_store(request: Request) -> RasaTrackerStore:
 TrackerStoreDep = Annotated[RasaTrackerStore, Depends(get_tracker_store)]
 
 
-def _check_bearer(authorization: str | None, expected: str) -> None:
-    token = (authorization or "").removeprefix("Bearer ").strip()
-    # compare_digest: no timing side channel on the token
-    if not expected or not secrets.compare_digest(token.encode(), expected.encode()):
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            "Niet aangemeld: geldige token ontbreekt.",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+CONVERSATION_NOT_FOUND = "Dit gesprek bestaat niet (meer). Begin een nieuw gesprek."
+
+
+def conversation_or_404(session: Session, conversation_id: str) -> Conversation:
+    """The conversation with this id; 404 for an unknown (or erased) one, or an id that is no uuid4."""
+    conversation = session.get(Conversation, conversation_id) if is_id(conversation_id) else None
+    if conversation is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, CONVERSATION_NOT_FOUND)
+    return conversation
+
+
+NO_VALID_TOKEN = "Niet aangemeld: geldige token ontbreekt."
+
+
+def unauthorized() -> HTTPException:
+    """401 for a missing or wrong bearer token."""
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, NO_VALID_TOKEN, headers={"WWW-Authenticate": "Bearer"})
 
 
 def require_service_token(settings: SettingsDep, authorization: Annotated[str | None, Header()] = None) -> None:
     """Only the action server (holder of BRIDGE_SERVICE_TOKEN) may call /internal/*."""
-    _check_bearer(authorization, settings.bridge_service_token)
-
-
-def require_staff_token(settings: SettingsDep, authorization: Annotated[str | None, Header()] = None) -> None:
-    """Staff API access (replaced by staff accounts in the console issue)."""
-    _check_bearer(authorization, settings.staff_token)
+    if not bearer_matches(authorization, settings.bridge_service_token):
+        raise unauthorized()

@@ -4,8 +4,24 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from bridge.api.routes import arrangeur, conversations, events, handoffs, health, monitor, regelingen, rekenhulp, staff
-from bridge.api.routes import plannen
+from bridge.api.routes import (
+    arrangeur,
+    conversations,
+    events,
+    handoffs,
+    health,
+    monitor,
+    plannen,
+    regelingen,
+    rekenhulp,
+    staff_accounts,
+    staff_audit,
+    staff_cases,
+    staff_events,
+    staff_organisations,
+    staff_session,
+    staff_templates,
+)
 
 api_router = APIRouter()
 api_router.include_router(health.router)
@@ -15,7 +31,11 @@ api_router.include_router(handoffs.internal_router)
 # Staff accounts, console API and live events (issue 6).
 api_router.include_router(events.router)
 api_router.include_router(events.internal_router)
-api_router.include_router(staff.router)
+for staff_router in (
+    staff_session.router, staff_cases.router, staff_organisations.router, staff_templates.router,
+    staff_accounts.router, staff_audit.router, staff_events.router,
+):
+    api_router.include_router(staff_router)
 # Knowledge base and arrangeur rules (issue 5).
 api_router.include_router(regelingen.router)
 api_router.include_router(arrangeur.router)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request, Response, status
 from fastapi.requests import HTTPConnection
 
-from bridge.api.deps import SessionDep, SettingsDep
+from bridge.api.deps import SessionDep, SettingsDep, unauthorized
 from bridge.core.config import Settings
+from bridge.core.tokens import bearer_matches, token_matches
 from bridge.models import StaffAccount, StaffRole, StaffSession
 from bridge.services.staff import SESSION_LIFETIME, load_session
 
@@ -44,7 +44,7 @@ def clear_session_cookie(response: Response) -> None:
 
 def csrf_matches(expected: str, given: str | None) -> bool:
     """Constant-time comparison of a CSRF token."""
-    return bool(given) and secrets.compare_digest(expected.encode(), (given or "").encode())
+    return token_matches(given, expected)
 
 
 def optional_staff_session(connection: HTTPConnection, session: SessionDep) -> StaffSession | None:
@@ -95,11 +95,8 @@ def staff_or_token(
 
     Returns None for the token holder, who sees every queue.
     """
-    token = (authorization or "").removeprefix("Bearer ").strip()
-    if token and settings.staff_token and secrets.compare_digest(token.encode(), settings.staff_token.encode()):
+    if bearer_matches(authorization, settings.staff_token):
         return None
     if staff_session is not None:
         return staff_session.staff
-    raise HTTPException(
-        status.HTTP_401_UNAUTHORIZED, "Niet aangemeld: geldige token ontbreekt.", headers={"WWW-Authenticate": "Bearer"}
-    )
+    raise unauthorized()

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from bridge.api.deps import SessionDep
-from bridge.api.routes.monitor import NONE_VALUE, audited_report, monitor_filters
+from bridge.api.monitor_requests import NONE_VALUE, audited_report, monitor_filters
 from bridge.console import charts
 from bridge.console.routes import ConsoleSession, _render
 from bridge.knowledge.deps import KnowledgeDep

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import delete, select
 
+import contract
 from bridge.api.deps import RasaDep, SessionDep, SettingsDep
 from bridge.api.staff_auth import (
     SESSION_COOKIE,
@@ -31,7 +32,7 @@ from bridge.schemas.text import Text
 from bridge.knowledge.loader import get_knowledge_base
 from bridge.plan import render as plan_render
 from bridge.services import callbacks, cases, plans
-from bridge.services.staff import LoginThrottled, audit, aware, authenticate, end_session, start_session
+from bridge.services.staff import LoginThrottled, audit, authenticate, end_session, start_session
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
@@ -41,20 +42,9 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
+# The contract's labels (rol, uitkering, arrangeur, reden, status) plus the console's own.
 LABELS: dict[str, dict[str, str]] = {
-    "rol": {"werkende": "Werkende (heeft werk)", "werkzoekende": "Werkzoekende", "werkgever": "Werkgever"},
-    "uitkering": {"ww": "WW", "wia": "WIA", "wajong": "Wajong", "bijstand": "Bijstand", "geen": "Geen uitkering"},
-    "arrangeur": {"uwv": "UWV", "gemeente": "Gemeente", "sociale_partners": "Sociale partners",
-                  "werkgeversservicepunt": "Werkgeversservicepunt"},
-    "reden": {
-        "gevraagd": "Vroeg zelf om een medewerker",
-        "crisis": "Mogelijk in nood (schulden, zorgen, uitzetting)",
-        "frustratie": "Liep vast met de digitale assistent",
-        "niet_begrepen": "De digitale assistent begreep de vraag niet",
-        "storing": "De digitale assistent werkte even niet (storing)",
-    },
-    "status": {"wacht_op_medewerker": "Wacht op u", "medewerker": "In gesprek", "gesloten": "Afgesloten",
-               "bot": "Bij de digitale assistent"},
+    **contract.LABELS,
     "author": {"user": "Inwoner", "bot": "Digitale assistent", "system": "Melding"},
     "outcome": {**cases.OUTCOMES, cases.HANDBACK_OUTCOME: "Teruggegeven aan de digitale assistent"},
 }
@@ -62,10 +52,7 @@ LABELS: dict[str, dict[str, str]] = {
 
 def label(kind: str, value: Any) -> str:
     """Dutch label for a slot or status value."""
-    if value in (None, "", []):
-        return "onbekend"
-    text = str(value)
-    return LABELS.get(kind, {}).get(text, text.replace("_", " "))
+    return contract.label(kind, value, LABELS)
 
 
 def waiting(seconds: int) -> str:
@@ -79,13 +66,13 @@ def waiting(seconds: int) -> str:
 
 
 def local_time(moment: datetime) -> str:
-    """"14:05" in Dutch time (stored times are UTC; SQLite returns them naive)."""
-    return aware(moment).astimezone(AMSTERDAM).strftime("%H:%M")
+    """"14:05" in Dutch time (stored times come back as aware UTC)."""
+    return moment.astimezone(AMSTERDAM).strftime("%H:%M")
 
 
 def local_datetime(moment: datetime) -> str:
     """"23-11-2026 14:05" in Dutch time."""
-    return aware(moment).astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
+    return moment.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
 
 
 @lru_cache
@@ -292,18 +279,17 @@ def afspraak_form(
     return _back(back, "De afspraak staat in het plan.")
 
 
-def _act(case_id: str, action: Any) -> Response:
-    try:
-        action()
-    except cases.CaseConflict as error:
-        return _back(f"/console/zaken/{case_id}", error.message)
-    return _back(f"/console/zaken/{case_id}")
+def case_conflict(request: Request, error: cases.CaseConflict) -> Response:
+    """A form on a case that is closed or claimed by a colleague: back to the case with the reason
+    (bridge/main.py routes every CaseConflict raised under /console here)."""
+    return _back(f"/console/zaken/{request.path_params.get('case_id', '')}", error.message)
 
 
 @router.post("/zaken/{case_id}/oppakken")
 def claim_form(case_id: str, request: Request, session: SessionDep, staff_session: CheckedSession) -> Response:
     case = _own_case(session, staff_session, case_id)
-    return _act(case_id, lambda: cases.claim(session, staff_session.staff, case, address=client_address(request)))
+    cases.claim(session, staff_session.staff, case, address=client_address(request))
+    return _back(f"/console/zaken/{case_id}")
 
 
 @router.post("/zaken/{case_id}/antwoord")
@@ -314,8 +300,8 @@ def reply_form(
     case = _own_case(session, staff_session, case_id)
     if not text.strip():
         return _back(f"/console/zaken/{case_id}", "Het bericht is leeg.")
-    return _act(case_id, lambda: cases.reply(session, staff_session.staff, case, text.strip(),
-                                             address=client_address(request)))
+    cases.reply(session, staff_session.staff, case, text.strip(), address=client_address(request))
+    return _back(f"/console/zaken/{case_id}")
 
 
 @router.post("/zaken/{case_id}/doorzetten")
@@ -326,10 +312,7 @@ def transfer_form(
     case = _own_case(session, staff_session, case_id)
     if not note.strip():
         return _back(f"/console/zaken/{case_id}", "Schrijf een korte notitie voor de collega's die de zaak krijgen.")
-    try:
-        cases.transfer(session, staff_session.staff, case, queue, note.strip(), address=client_address(request))
-    except cases.CaseConflict as error:
-        return _back(f"/console/zaken/{case_id}", error.message)
+    cases.transfer(session, staff_session.staff, case, queue, note.strip(), address=client_address(request))
     return _back("/console", f"Zaak doorgezet naar {queue}.")
 
 
@@ -338,10 +321,7 @@ def handback_form(
     case_id: str, request: Request, session: SessionDep, staff_session: CheckedSession, rasa: RasaDep
 ) -> Response:
     case = _own_case(session, staff_session, case_id)
-    try:
-        cases.handback(session, staff_session.staff, case, rasa, address=client_address(request))
-    except cases.CaseConflict as error:
-        return _back(f"/console/zaken/{case_id}", error.message)
+    cases.handback(session, staff_session.staff, case, rasa, address=client_address(request))
     return _back("/console", "Het gesprek is teruggegeven aan de digitale assistent.")
 
 
@@ -351,10 +331,7 @@ def close_form(
     outcome: Annotated[Text, Form(max_length=30)], note: Annotated[Text, Form(max_length=2000)] = "",
 ) -> Response:
     case = _own_case(session, staff_session, case_id)
-    try:
-        cases.close(session, staff_session.staff, case, outcome, note.strip() or None, address=client_address(request))
-    except cases.CaseConflict as error:
-        return _back(f"/console/zaken/{case_id}", error.message)
+    cases.close(session, staff_session.staff, case, outcome, note.strip() or None, address=client_address(request))
     return _back("/console", "De zaak is afgesloten.")
 
 

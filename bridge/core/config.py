@@ -6,25 +6,36 @@ Rasa server and the action server so every process agrees on ports, URLs and tok
 
 from __future__ import annotations
 
+import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
-from pydantic_settings import NoDecode, SettingsConfigDict
-
-from bridge.core.security import SecuritySettings
+from limits import parse
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VAR_DIR = PROJECT_ROOT / "var"
 PLACEHOLDER_SECRETS = {"", "changethis", "dev", "secret", "token"}
 
 
-class Settings(SecuritySettings):
+def split_list(value: Any) -> Any:
+    """A list setting from the environment: "a, b" (comma-separated) or a JSON list."""
+    if isinstance(value, str):
+        value = value.strip()
+        if value.startswith("["):
+            return json.loads(value)
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+class Settings(BaseSettings):
     """Environment variables of the whole system (names are the upper-cased field names).
 
-    The security settings (CORS, frame ancestors, TLS, body limit, rate limits) are inherited
-    from `SecuritySettings` in bridge/core/security.py, where they are documented.
+    The HTTP hardening these settings configure (headers, CORS, body limit, rate limits) is in
+    bridge/core/security.py.
     """
 
     model_config = SettingsConfigDict(env_file=".env", env_ignore_empty=True, extra="ignore")
@@ -43,6 +54,10 @@ class Settings(SecuritySettings):
         description="SQLAlchemy URL of the bridge database; e.g. postgresql+psycopg://user@host/db.",
     )
     rasa_port: int = Field(5005, description="Port of the Rasa server (bound to 127.0.0.1).")
+    rasa_servers: int = Field(
+        2, ge=1, description="Rasa servers of the default profile (`make run`), on RASA_PORT, RASA_PORT+1, …, "
+        "unless RASA_PORTS lists the ports; the bridge sends each conversation to the same one.",
+    )
     rasa_url: str = Field("", description="Base URL of the Rasa server; default from rasa_port.")
     rasa_token: str = Field("", description="Token of Rasa's HTTP API (generated in development).")
     rasa_tracker_db: str = Field(
@@ -139,12 +154,62 @@ class Settings(SecuritySettings):
         5.0, description="How long the bridge skips a Rasa server that failed before trying it again."
     )
 
-    @field_validator("rasa_ports", "rasa_urls", "actions_ports", "actions_urls", mode="before")
+    # HTTP hardening (bridge/core/security.py).
+    cors_allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins (scheme://host[:port]) whose pages may call the API; comma-separated. "
+        "Empty: same origin only.",
+    )
+    frame_ancestors: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins that may embed the web chat in a frame; comma-separated. "
+        "Empty: nobody ('none').",
+    )
+    tls_enabled: bool = Field(
+        False, description="Send HSTS on every response (set when a TLS proxy is in front)."
+    )
+    hsts_max_age: int = Field(31_536_000, description="HSTS max-age in seconds.")
+    max_body_bytes: int = Field(65_536, description="Largest accepted request body (bytes).")
+    rate_limit_enabled: bool = Field(True, description="Switch the rate limits on or off.")
+    rate_limit_per_client: str = Field(
+        "60/minute", description="Messages per client address (limits notation, e.g. '60/minute')."
+    )
+    rate_limit_per_conversation: str = Field(
+        "20/minute", description="Messages per conversation id."
+    )
+    rate_limit_new_conversations: str = Field(
+        "10/minute", description="New conversations per client address."
+    )
+    rate_limit_storage_uri: str = Field(
+        "memory://",
+        description="Where counters live: memory:// (one process) or redis://host:6379 (several).",
+    )
+
+    @field_validator(
+        "rasa_ports", "rasa_urls", "actions_ports", "actions_urls", "cors_allowed_origins", "frame_ancestors",
+        mode="before",
+    )
     @classmethod
-    def _comma_lists(cls, value: Any) -> Any:
-        # "5005,5006" from the environment, like the list settings in bridge/core/security.py.
-        if isinstance(value, str):
-            return [item.strip() for item in value.split(",") if item.strip()]
+    def _lists(cls, value: Any) -> Any:
+        return split_list(value)
+
+    @field_validator("cors_allowed_origins", "frame_ancestors")
+    @classmethod
+    def _origins_only(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        # A wildcard or a stray quote/semicolon would open CORS or inject into the CSP.
+        for origin in value:
+            if origin == "'self'" and info.field_name == "frame_ancestors":
+                continue
+            if not re.fullmatch(r"https?://[A-Za-z0-9.\-]+(:\d{1,5})?", origin):
+                raise ValueError(f"not an origin (scheme://host[:port]): {origin!r}")
+        return value
+
+    @field_validator(
+        "rate_limit_per_client", "rate_limit_per_conversation", "rate_limit_new_conversations"
+    )
+    @classmethod
+    def _limit_notation(cls, value: str) -> str:
+        parse(value)  # raises ValueError on nonsense such as "veel"
         return value
 
     @model_validator(mode="after")

@@ -1,6 +1,6 @@
 """HTTP hardening of the bridge: security headers, body size limit, rate limits and CORS.
 
-`install_security(app, settings)` adds all of it. Each part is a pure ASGI middleware (no
+`install_security(app, settings)` adds all of it; the settings are in bridge/core/config.py. Each part is a pure ASGI middleware (no
 BaseHTTPMiddleware: it buffers and breaks streaming), so it also guards mounted apps such as
 the web chat's static files and the staff console.
 
@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 import time
 from collections.abc import Sequence
-from typing import Annotated, Any, Protocol
+from typing import Any, Protocol
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from limits import RateLimitItem, parse
-from pydantic import Field, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from slowapi import Limiter
 from slowapi.util import get_remote_address
 from starlette.datastructures import MutableHeaders
@@ -31,6 +28,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bridge.core.logging import log_event
+from bridge.core.tokens import bearer_matches
 
 BODY_TOO_LARGE_MESSAGE = "Uw bericht is te groot. Maak het korter en probeer het opnieuw."
 RATE_LIMITED_MESSAGE = (
@@ -41,12 +39,13 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), gyroscope=(), magnetometer=()"
 )
 _MESSAGES_PATH = re.compile(r"^/api/conversations/(?P<conversation>[^/]+)/messages/?$")
+_CALLBACK_PATH = re.compile(r"^/api/conversations/(?P<conversation>[^/]+)/terugbelverzoek/?$")
 _CONVERSATIONS_PATH = re.compile(r"^/api/conversations/?$")
 _NO_STORE_PREFIXES = ("/api/", "/internal/", "/console", "/plan/")
 
 
 class SecurityConfig(Protocol):
-    """The settings `install_security` reads (SecuritySettings, or the bridge's Settings later)."""
+    """The settings `install_security` reads (bridge.core.config.Settings)."""
 
     cors_allowed_origins: list[str]
     frame_ancestors: list[str]
@@ -58,76 +57,7 @@ class SecurityConfig(Protocol):
     rate_limit_per_conversation: str
     rate_limit_new_conversations: str
     rate_limit_storage_uri: str
-
-
-def _split_list(value: Any) -> Any:
-    """Accept "a, b" as well as a JSON list from the environment."""
-    if isinstance(value, str):
-        value = value.strip()
-        if value.startswith("["):
-            return json.loads(value)
-        return [item.strip() for item in value.split(",") if item.strip()]
-    return value
-
-
-class SecuritySettings(BaseSettings):
-    """Security settings from the environment (names are the upper-cased field names)."""
-
-    model_config = SettingsConfigDict(env_file=".env", env_ignore_empty=True, extra="ignore")
-
-    cors_allowed_origins: Annotated[list[str], NoDecode] = Field(
-        default_factory=list,
-        description="Origins (scheme://host[:port]) whose pages may call the API; comma-separated. "
-        "Empty: same origin only.",
-    )
-    frame_ancestors: Annotated[list[str], NoDecode] = Field(
-        default_factory=list,
-        description="Origins that may embed the web chat in a frame; comma-separated. "
-        "Empty: nobody ('none').",
-    )
-    tls_enabled: bool = Field(
-        False, description="Send HSTS on every response (set when a TLS proxy is in front)."
-    )
-    hsts_max_age: int = Field(31_536_000, description="HSTS max-age in seconds.")
-    max_body_bytes: int = Field(65_536, description="Largest accepted request body (bytes).")
-    rate_limit_enabled: bool = Field(True, description="Switch the rate limits on or off.")
-    rate_limit_per_client: str = Field(
-        "60/minute", description="Messages per client address (limits notation, e.g. '60/minute')."
-    )
-    rate_limit_per_conversation: str = Field(
-        "20/minute", description="Messages per conversation id."
-    )
-    rate_limit_new_conversations: str = Field(
-        "10/minute", description="New conversations per client address."
-    )
-    rate_limit_storage_uri: str = Field(
-        "memory://",
-        description="Where counters live: memory:// (one process) or redis://host:6379 (several).",
-    )
-
-    @field_validator("cors_allowed_origins", "frame_ancestors", mode="before")
-    @classmethod
-    def _lists(cls, value: Any) -> Any:
-        return _split_list(value)
-
-    @field_validator("cors_allowed_origins", "frame_ancestors")
-    @classmethod
-    def _origins_only(cls, value: list[str], info: ValidationInfo) -> list[str]:
-        # A wildcard or a stray quote/semicolon would open CORS or inject into the CSP.
-        for origin in value:
-            if origin == "'self'" and info.field_name == "frame_ancestors":
-                continue
-            if not re.fullmatch(r"https?://[A-Za-z0-9.\-]+(:\d{1,5})?", origin):
-                raise ValueError(f"not an origin (scheme://host[:port]): {origin!r}")
-        return value
-
-    @field_validator(
-        "rate_limit_per_client", "rate_limit_per_conversation", "rate_limit_new_conversations"
-    )
-    @classmethod
-    def _limit_notation(cls, value: str) -> str:
-        parse(value)  # raises ValueError on nonsense such as "veel"
-        return value
+    bridge_service_token: str
 
 
 def content_security_policy(frame_ancestors: Sequence[str]) -> str:
@@ -267,7 +197,8 @@ def build_limiter(settings: SecurityConfig) -> Limiter:
 
 
 class RateLimitMiddleware:
-    """Rate limits for posting messages (per client and per conversation) and for new conversations.
+    """Every rate limit of the public API: posting messages and callback requests (per client and per
+    conversation; callback requests have counters of their own) and new conversations (per client).
 
     Uses slowapi's Limiter and key function; slowapi's own decorator would need edits in every
     route and its middleware is BaseHTTPMiddleware, so the check runs here, keyed on the path.
@@ -279,7 +210,7 @@ class RateLimitMiddleware:
         self.app = app
         # A connector (e.g. Telegram) relays every chat from one address: with the service
         # token it is exempt from the per-address limits, not from the per-conversation one.
-        self.trusted_authorization = f"Bearer {trusted_token}".encode() if trusted_token else None
+        self.trusted_token = trusted_token
         self.limiter = limiter
         self.per_client = parse(per_client)
         self.per_conversation = parse(per_conversation)
@@ -296,15 +227,20 @@ class RateLimitMiddleware:
             if trusted:
                 return [per_conversation]
             return [("client", self.per_client, ("messages", "client", client)), per_conversation]
+        match = _CALLBACK_PATH.match(scope["path"])
+        if match:
+            # The same limits as messages, counted apart (nobody relays callback requests).
+            return [
+                ("client", self.per_client, ("terugbelverzoek", "client", client)),
+                ("conversation", self.per_conversation, ("terugbelverzoek", "conversation", match["conversation"])),
+            ]
         if _CONVERSATIONS_PATH.match(scope["path"]) and not trusted:
             return [("new_conversation", self.new_conversations, ("conversations", "client", client))]
         return []
 
     def _is_trusted_connector(self, scope: Scope) -> bool:
-        if self.trusted_authorization is None:
-            return False
-        authorization = dict(scope["headers"]).get(b"authorization", b"")
-        return secrets.compare_digest(authorization, self.trusted_authorization)
+        authorization = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
+        return bearer_matches(authorization, self.trusted_token)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self.limiter.enabled:
@@ -332,7 +268,7 @@ def install_security(app: FastAPI, settings: SecurityConfig) -> Limiter:
         per_client=settings.rate_limit_per_client,
         per_conversation=settings.rate_limit_per_conversation,
         new_conversations=settings.rate_limit_new_conversations,
-        trusted_token=getattr(settings, "bridge_service_token", ""),
+        trusted_token=settings.bridge_service_token,
     )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_exception_handler(BodyTooLarge, _body_too_large_handler)
@@ -368,7 +304,6 @@ __all__: list[str] = [
     "BodyTooLarge",
     "RateLimitMiddleware",
     "SecurityHeadersMiddleware",
-    "SecuritySettings",
     "build_limiter",
     "content_security_policy",
     "install_security",

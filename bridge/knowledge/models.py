@@ -8,6 +8,14 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+# The slot values and traits are the contract's, shared with the bot; re-exported (`X as X`) for the bridge.
+from contract.values import Arrangeur as Arrangeur
+from contract.values import Behoefte as Behoefte
+from contract.values import Kenmerk as Kenmerk
+from contract.values import Rol as Rol
+from contract.values import Sector as Sector
+from contract.values import Uitkering as Uitkering
+
 
 class Status(str, Enum):
     """Curated status of a regeling or fund; `beeindigd` is also derived from `geldig_tot`."""
@@ -16,81 +24,6 @@ class Status(str, Enum):
     gesloten = "gesloten"
     beeindigd = "beeindigd"
     onzeker = "onzeker"
-
-
-class Rol(str, Enum):
-    """Slot `rol` (docs/contracts.md)."""
-
-    werkende = "werkende"
-    werkzoekende = "werkzoekende"
-    werkgever = "werkgever"
-
-
-class Uitkering(str, Enum):
-    """Slot `uitkering` (docs/contracts.md)."""
-
-    ww = "ww"
-    wia = "wia"
-    wajong = "wajong"
-    bijstand = "bijstand"
-    geen = "geen"
-
-
-class Sector(str, Enum):
-    """Slot `sector` (docs/contracts.md)."""
-
-    zorg = "zorg"
-    techniek = "techniek"
-    bouw = "bouw"
-    horeca = "horeca"
-    transport_logistiek = "transport_logistiek"
-    ict = "ict"
-    onderwijs = "onderwijs"
-    detailhandel = "detailhandel"
-    schoonmaak = "schoonmaak"
-    metaal = "metaal"
-    installatie = "installatie"
-    kinderopvang = "kinderopvang"
-    overheid = "overheid"
-    landbouw = "landbouw"
-    zakelijke_dienstverlening = "zakelijke_dienstverlening"
-    uitzend = "uitzend"
-
-
-class Behoefte(str, Enum):
-    """Slot `behoefte` (docs/contracts.md)."""
-
-    scholing = "scholing"
-    ander_werk = "ander_werk"
-    werk_vinden = "werk_vinden"
-    ontslag_dreigt = "ontslag_dreigt"
-    personeel_vinden = "personeel_vinden"
-    loonkostensubsidie = "loonkostensubsidie"
-    praktijkleren = "praktijkleren"
-    hulp_schulden_zorg = "hulp_schulden_zorg"
-    aanpassing_werkplek = "aanpassing_werkplek"
-    inkomen = "inkomen"
-
-
-class Kenmerk(str, Enum):
-    """A trait of the person (or, for a werkgever, of the employee) that some regelingen are meant for."""
-
-    arbeidsbeperking = "arbeidsbeperking"
-    doelgroepregister = "doelgroepregister"  # in, or a candidate for, the doelgroep banenafspraak
-    zware_ondersteuning = "zware_ondersteuning"  # can only work with a lot of support (beschut werk)
-    ziek = "ziek"
-    psychische_klachten = "psychische_klachten"
-    zzp = "zzp"  # works for themselves: no werkgever to apply for them
-    ontslag = "ontslag"  # (is about to be) dismissed, a reorganisation, a contract that ends
-
-
-class Arrangeur(str, Enum):
-    """Slot `arrangeur` (docs/contracts.md)."""
-
-    uwv = "uwv"
-    gemeente = "gemeente"
-    sociale_partners = "sociale_partners"
-    werkgeversservicepunt = "werkgeversservicepunt"
 
 
 class Uitvoerder(str, Enum):

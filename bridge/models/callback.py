@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bridge.models.base import Base
+from bridge.models.base import Base, UtcDateTime
 from bridge.models.handoff import HandoffCase
 
 
@@ -25,7 +25,7 @@ class CallbackRequest(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     # "ochtend" | "middag" | "geen voorkeur", or null when not given.
     dagdeel: Mapped[str | None] = mapped_column(String(20))
-    consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    consent_at: Mapped[datetime] = mapped_column(UtcDateTime())
     # Which consent text the person agreed to (bridge.schemas.callback.CONSENT_VERSION).
     consent_version: Mapped[str] = mapped_column(String(40))
 

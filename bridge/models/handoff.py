@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bridge.models.base import Base, new_uuid, timestamp_column, utcnow
+from bridge.models.base import Base, UtcDateTime, new_uuid, timestamp_column, utcnow
 from bridge.models.conversation import Conversation
 from bridge.models.staff import StaffAccount
 
@@ -29,13 +29,13 @@ class HandoffCase(Base):
     # The latest transfer note ("warme overdracht"), shown to the receiving organisation.
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = timestamp_column()
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # When the case entered its current queue: the waiting time staff see.
-    queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow)
+    queued_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=utcnow)
     claimed_by: Mapped[str | None] = mapped_column(
         ForeignKey("staff_accounts.id", ondelete="SET NULL"), index=True
     )
-    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # The queue the case came from on its latest transfer.
     transferred_from: Mapped[str | None] = mapped_column(String(200))
     outcome_note: Mapped[str | None] = mapped_column(Text)

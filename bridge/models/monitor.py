@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Index, Integer, String
+from sqlalchemy import Boolean, Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bridge.models.base import Base
+from bridge.models.base import Base, UtcDateTime
 
 # A dimension value that stands for "all" (the roll-up also stores every coarser combination,
 # so any filter reads one slice instead of summing millions of detail rows).
@@ -43,5 +43,5 @@ class MonitorRollupDay(Base):
     __tablename__ = "monitor_rollup_days"
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
-    rolled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    rolled_at: Mapped[datetime] = mapped_column(UtcDateTime())
     final: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bridge.models.base import Base, new_uuid, timestamp_column, utcnow
+from bridge.models.base import Base, UtcDateTime, new_uuid, timestamp_column, utcnow
 
 
 class Plan(Base):
@@ -26,7 +26,7 @@ class Plan(Base):
     )
     # SHA-256 (hex) of the link's token; null while no link is valid (revoked, or made by staff first).
     token_hash: Mapped[str | None] = mapped_column(String(64))
-    token_created_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    token_created_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # The newest version the person has seen: the page shows what changed after it.
     laatst_bekeken_versie: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = timestamp_column()

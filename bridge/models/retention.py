@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, String
+from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bridge.models.base import Base, timestamp_column
+from bridge.models.base import Base, UtcDateTime, timestamp_column
 
 
 class CaseSummary(Base):
@@ -28,9 +28,9 @@ class CaseSummary(Base):
     intake: Mapped[dict[str, Any]] = mapped_column(JSON)
     outcome: Mapped[str | None] = mapped_column(String(30))
     transferred_from: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     # Retention of the summary counts from here (RETENTION_DAYS_CASE_SUMMARY).
-    closed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    closed_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     summarised_at: Mapped[datetime] = timestamp_column()
 
 
@@ -46,5 +46,5 @@ class ScheduledJob(Base):
 
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     lease_holder: Mapped[str | None] = mapped_column(String(100))
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_run_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

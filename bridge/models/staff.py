@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bridge.models.base import Base, new_uuid, timestamp_column
+from bridge.models.base import Base, UtcDateTime, new_uuid, timestamp_column
 
 
 class StaffRole(enum.StrEnum):
@@ -44,7 +44,7 @@ class StaffAccount(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = timestamp_column()
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     organisation: Mapped[Organisation] = relationship(back_populates="staff", lazy="joined")
 
@@ -59,7 +59,7 @@ class StaffSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = timestamp_column()
     last_seen_at: Mapped[datetime] = timestamp_column()
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     staff: Mapped[StaffAccount] = relationship(lazy="joined")
 

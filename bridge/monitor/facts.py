@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -52,12 +52,8 @@ class TrackerFacts:
     not_understood: int = 0
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def _minutes(start: datetime, end: datetime) -> float:
-    return max(0.0, (_aware(end) - _aware(start)).total_seconds() / 60)
+    return max(0.0, (end - start).total_seconds() / 60)
 
 
 def tracker_facts(rows: Iterable[EventRow]) -> dict[str, TrackerFacts]:

@@ -27,9 +27,8 @@ REFRESH = timedelta(hours=20)  # a not-yet-final day is counted again at most ab
 
 
 def local_day(moment: datetime) -> date:
-    """The Dutch calendar day of a moment (SQLite returns naive UTC)."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(AMSTERDAM).date()
+    """The Dutch calendar day of an aware moment."""
+    return moment.astimezone(AMSTERDAM).date()
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -88,8 +87,7 @@ def due_days(session: Session, *, now: datetime, cutoff: datetime) -> list[tuple
         if marker is None:
             due.append((day, final))
         elif not marker.final:
-            rolled_at = marker.rolled_at if marker.rolled_at.tzinfo else marker.rolled_at.replace(tzinfo=UTC)
-            if final or rolled_at < now - REFRESH:
+            if final or marker.rolled_at < now - REFRESH:
                 due.append((day, final))
         day += timedelta(days=1)
     return due

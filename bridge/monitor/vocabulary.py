@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bridge.knowledge.models import Behoefte, Rol, Sector, Uitkering
+import contract
 
 CHANNELS = ("web", "telegram")
 INTAKE_QUESTIONS = ("rol", "uitkering", "gemeente", "sector", "behoefte")
-REDENEN = ("gevraagd", "crisis", "frustratie", "niet_begrepen", "storing")
+REDENEN = contract.REDENEN
 OUTCOMES = ("geholpen", "doorverwezen", "geen_contact", "dubbel", "anders", "terug_naar_bot", "open")
 UNKNOWN = ""
 
@@ -39,10 +39,10 @@ class Measure:
 
 
 MIX_KEYS = {
-    "rol": tuple(r.value for r in Rol) + (UNKNOWN,),
-    "uitkering": tuple(u.value for u in Uitkering) + (UNKNOWN,),
-    "sector": tuple(s.value for s in Sector) + (UNKNOWN,),
-    "behoefte": tuple(b.value for b in Behoefte) + (UNKNOWN,),
+    "rol": contract.ROLLEN + (UNKNOWN,),
+    "uitkering": contract.UITKERINGEN + (UNKNOWN,),
+    "sector": contract.SECTOREN + (UNKNOWN,),
+    "behoefte": contract.BEHOEFTEN + (UNKNOWN,),
 }
 
 MEASURES: dict[str, Measure] = {m.name: m for m in (
@@ -77,7 +77,7 @@ KEY_LABELS: dict[str, dict[str, str]] = {
     "intake": {"afgerond": "Intake afgerond", "rol": "Gestopt bij: rol", "uitkering": "Gestopt bij: uitkering",
                "gemeente": "Gestopt bij: gemeente", "sector": "Gestopt bij: sector",
                "behoefte": "Gestopt bij: behoefte", "niet_begonnen": "Niet aan de intake begonnen"},
-    "uitkering": {"ww": "WW", "wia": "WIA", "wajong": "Wajong", "bijstand": "Bijstand", "geen": "Geen uitkering"},
+    "uitkering": contract.LABELS["uitkering"],
     "sector": {"ict": "ICT", "transport_logistiek": "Transport en logistiek"},
     "overdracht_reden": {"gevraagd": "Vroeg zelf om een medewerker", "crisis": "Mogelijk in nood",
                          "frustratie": "Liep vast", "niet_begrepen": "Niet begrepen", "storing": "Storing"},

@@ -1,17 +1,21 @@
 """Find and mask personal numbers in Dutch free text before it is stored, logged or sent on.
 
-Pure functions, stdlib only, and Python 3.10-compatible: the action server may use it too.
+Pure functions, Python 3.10-compatible; the check digits come from python-stdnum (BSN, IBAN) and
+phone numbers from phonenumbers' matcher (both pinned in requirements/app.in).
 
 Kinds and the rules they follow (measured by `bench/eval_redaction.py` on
 `tests/privacy/redaction_cases.yml`):
 
 - `e-mailadres`: local@domain.tld.
 - `iban`: 2 letters, 2 check digits, 11-30 letters/digits (spaces allowed between groups);
-  must pass the ISO 13616 mod-97 check and, for known countries, have that country's length.
+  must pass the ISO 13616 mod-97 check and have its country's format (python-stdnum).
 - `telefoonnummer`: Dutch numbers (06, landlines 0xx/0xxx: ten digits in all; +31 / 0031
   with an optional "(0)"; 0800/0900/0906/0909 service numbers) and foreign numbers written
   with "+" and a country code. Separators: spaces, dashes, dots, brackets around the area code.
-- `bsn`: nine digits (contiguous or grouped with spaces, dots or dashes) passing the elfproef.
+  Candidates come from phonenumbers' PhoneNumberMatcher; a valid number also counts when
+  dialled with its 0 or country code.
+- `bsn`: nine digits (contiguous or grouped with spaces, dots or dashes) passing the elfproef
+  (python-stdnum).
   Not when an order/invoice/customer/KvK word or a currency sign stands right before it.
   Edge cases, decided:
   * right after a BSN word ("bsn", "burgerservicenummer", "sofinummer") a 9-digit number is
@@ -34,6 +38,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Callable, Iterable, List, Optional, Tuple
+
+import phonenumbers
+from phonenumbers import Leniency, PhoneNumberMatcher
+from stdnum import iban as stdnum_iban
+from stdnum.exceptions import ValidationError
+from stdnum.nl import bsn as stdnum_bsn
 
 BSN = "bsn"
 IBAN = "iban"
@@ -85,34 +95,23 @@ class Redaction:
 
 
 def is_valid_bsn(digits: str) -> bool:
-    """True when nine digits pass the BSN elfproef (weights 9..2 and -1)."""
+    """True when nine digits pass the BSN elfproef (python-stdnum's `nl.bsn`; not all zeros)."""
     if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
-        return False
-    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1))) - int(digits[8])
-    return total % 11 == 0
-
-
-# Lengths from the SWIFT IBAN registry (ISO 13616) for the countries Dutch users meet most.
-_IBAN_LENGTHS = {
-    "AD": 24, "AT": 20, "BA": 20, "BE": 16, "BG": 22, "CH": 21, "CY": 28, "CZ": 24, "DE": 22,
-    "DK": 18, "EE": 20, "ES": 24, "FI": 18, "FR": 27, "GB": 22, "GI": 23, "GR": 27, "HR": 21,
-    "HU": 28, "IE": 22, "IS": 26, "IT": 27, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MA": 28,
-    "MC": 27, "MT": 31, "NL": 18, "NO": 15, "PL": 28, "PT": 25, "RO": 24, "RS": 22, "SE": 24,
-    "SI": 19, "SK": 24, "SM": 27, "SR": 18, "TR": 26, "UA": 29,
-}
+        return False  # stdnum would pad eight digits with a zero; that case is decided by the caller
+    return bool(stdnum_bsn.is_valid(digits))
 
 
 def is_valid_iban(candidate: str) -> bool:
-    """True when an IBAN (spaces allowed) has a plausible length and passes mod-97."""
+    """True when an IBAN (spaces allowed) passes mod-97 and has its country's length and format (python-stdnum)."""
     iban = candidate.replace(" ", "").upper()
     if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}", iban):
         return False
-    expected = _IBAN_LENGTHS.get(iban[:2])
-    if expected is not None and len(iban) != expected:
+    try:
+        # The country's length and format, not its national check digits: a typo there is still an IBAN.
+        stdnum_iban.validate(iban, check_country=False)
+    except ValidationError:
         return False
-    rearranged = iban[4:] + iban[:4]
-    number = "".join(str(int(ch, 36)) for ch in rearranged)
-    return int(number) % 97 == 1
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -142,14 +141,12 @@ def _find_ibans(text: str) -> Iterable[Tuple[int, int]]:
                 break
 
 
-# A phone-number-shaped run: optional + / 00, digits with spaces, dashes, dots and brackets.
-_PHONE_RE = re.compile(
-    r"(?<![\w+#])(?:\+|00)?\(?\d[\d\s().\-]{6,22}\d(?![\w])"
-)
 _SERVICE_PREFIXES = ("0800", "0900", "0906", "0909")
 
 
 def _is_phone(raw: str) -> bool:
+    """How Dutch people write a number they want to be called on (also where the numbering plan
+    has no such range yet, e.g. 06-9…); rules out dates, KvK numbers and order numbers."""
     # A date such as 01-03-2019 or a time range is not a number anyone dials.
     if "/" in raw or re.search(r"\s{2,}", raw):
         return False
@@ -169,27 +166,28 @@ def _is_phone(raw: str) -> bool:
 
 
 def _find_phones(text: str) -> Iterable[Tuple[int, int]]:
-    for match in _PHONE_RE.finditer(text):
-        start, raw = match.start(), match.group()
-        # Try sub-runs, leftmost first and longest first: "12-03-1985 0612345678" holds one.
-        groups = list(re.finditer(r"\d+", raw))
-        position = 0
-        for first in range(len(groups)):
-            if groups[first].start() < position:
-                continue
-            begin = groups[first].start()
-            while begin > 0 and raw[begin - 1] in "+(":
-                begin -= 1
-            for last in range(len(groups) - 1, first - 1, -1):
-                end = groups[last].end()
-                if end < len(raw) and raw[end] == ")":
-                    end += 1
-                piece = raw[begin:end]
-                if piece.count("(") == piece.count(")") and _is_phone(piece.rstrip(")")):
-                    end = begin + len(piece.rstrip(")"))
-                    yield start + begin, start + end
-                    position = end
-                    break
+    # phonenumbers' matcher finds and parses the candidates (separators, brackets, "(0)", +/00 and
+    # country codes). A candidate counts when it is written like a Dutch number, or when it is a
+    # valid number dialled with its trunk 0 or country code: nine bare digits are a BSN or an
+    # order number far more often than a phone number without its 0.
+    # A candidate with a number after it ("06 12345678 12 uur") counts up to where the phone number ends.
+    for match in PhoneNumberMatcher(text, "NL", leniency=Leniency.POSSIBLE):
+        raw = match.raw_string
+        for end in reversed([group.end() for group in re.finditer(r"\d+", raw)]):
+            if _counts_as_phone(raw[:end]):
+                yield match.start, match.start + end
+                break
+
+
+def _counts_as_phone(raw: str) -> bool:
+    if _is_phone(raw):
+        return True
+    if not raw.lstrip("(").startswith(("+", "0")):
+        return False
+    try:
+        return bool(phonenumbers.is_valid_number(phonenumbers.parse(raw, "NL")))
+    except phonenumbers.NumberParseException:
+        return False
 
 
 _BSN_WORDS = re.compile(r"(?:bsn|burger\s*service\s*nummer|sofi[\s-]*nummer|sofinr)\W{0,12}(?:is\W{1,3}|nummer\W{1,3})?$", re.I)

@@ -46,7 +46,7 @@ from bridge.models import (
     ScheduledJob,
     StaffSession,
 )
-from bridge.models.base import Base
+from bridge.models.base import Base, as_utc
 from bridge.monitor.rollup import due_days, roll_up_due_days
 from bridge.privacy.erasure import CLOSED, erase_from_database
 from bridge.privacy.tracker_store import RasaTrackerStore
@@ -102,10 +102,6 @@ class RetentionReport:
         return asdict(self)
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def expired_conversations(session: Session, cutoff: datetime) -> tuple[list[str], int]:
     """Conversations without activity since `cutoff`: (ids to erase, how many kept for an open case)."""
     recent_message = exists().where(Message.conversation_id == Conversation.id, Message.created_at >= cutoff)
@@ -142,7 +138,7 @@ def run_retention(
     dry_run: bool = False,
 ) -> RetentionReport:
     """Delete what has passed its term (or only count it with `dry_run`); logs ED-5002 with counts."""
-    now = _aware(now or datetime.now(UTC))
+    now = as_utc(now or datetime.now(UTC))
     cutoff = now - timedelta(days=policy.transcript_days)
     summary_cutoff = now - timedelta(days=policy.case_summary_days)
     audit_cutoff = now - timedelta(days=policy.audit_log_days)
@@ -220,7 +216,7 @@ def job_lock(engine: Engine, session_factory: sessionmaker[Session], *, now: dat
                     connection.commit()
         return
     holder = _holder()
-    moment = _aware(now or datetime.now(UTC))
+    moment = as_utc(now or datetime.now(UTC))
     with session_factory() as session:
         _ensure_job_row(session)
         result = session.execute(
@@ -264,7 +260,7 @@ def run_scheduled(
     dry_run: bool = False,
 ) -> ScheduledOutcome:
     """Run retention if no other runner is busy and (unless `force`) it has not run this interval."""
-    now = _aware(now or datetime.now(UTC))
+    now = as_utc(now or datetime.now(UTC))
     session_factory = sessionmaker(bind=engine, expire_on_commit=False)
     with job_lock(engine, session_factory, now=now) as acquired:
         if not acquired:
@@ -275,7 +271,7 @@ def run_scheduled(
             assert job is not None
             # A little slack, so workers whose timers drift a few seconds do not skip a whole interval.
             window_start = now - timedelta(seconds=interval_seconds * 0.9)
-            recent = job.last_run_at is not None and _aware(job.last_run_at) > window_start
+            recent = job.last_run_at is not None and job.last_run_at > window_start
             if recent and not force:
                 return ScheduledOutcome(False, "recent")
             report = run_retention(session, tracker_store, policy, now=now, dry_run=dry_run)

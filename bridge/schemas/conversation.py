@@ -26,6 +26,11 @@ class Button(BaseModel):
 
 
 class Reply(BaseModel):
+    """One reply of `POST .../messages`, as stored: `id` and `author` let a channel render it once."""
+
+    # Added in issue 19 (additive): the stored message's id, as in GET and the live events.
+    id: int | None = None
+    author: str | None = None
     text: str | None = None
     buttons: list[Button] = []
 
@@ -58,6 +63,8 @@ class MessageIn(BaseModel):
 
 class RepliesOut(BaseModel):
     replies: list[Reply]
+    # Added in issue 19 (additive): the id the user's own message is stored under.
+    message_id: int | None = None
 
 
 class MessagePublic(BaseModel):

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import AfterValidator
 
+from bridge.models.base import as_utc
 
-def _as_utc(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stored time is UTC. Without the offset a client
-    # (e.g. `new Date(...)` in a browser) would read it as local time.
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
+# Without the offset a client (e.g. `new Date(...)` in a browser) would read a time as local time.
+UtcDateTime = Annotated[datetime, AfterValidator(as_utc)]

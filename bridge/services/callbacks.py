@@ -17,7 +17,7 @@ from bridge.models import CallbackRequest, Conversation, HandoffCase
 from bridge.models.conversation import Author
 from bridge.schemas.callback import CONSENT_VERSION, CallbackIn
 from bridge.services import events
-from bridge.services.conversations import open_case, store_message
+from bridge.services.records import open_case, store_message
 from bridge.services.staff import utcnow
 
 REQUESTED_NOTICE = "U heeft gevraagd om teruggebeld te worden."

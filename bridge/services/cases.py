@@ -13,10 +13,10 @@ from bridge.models import Conversation, ConversationStatus, HandoffCase, Message
 from bridge.models.conversation import Author
 from bridge.services import callbacks, events
 from bridge.core.logging import log_event
-from bridge.services.conversations import set_status, store_message
+from bridge.services.records import set_status, store_message
 from bridge.services.queues import queue_for
 from bridge.services.rasa_client import RasaClient, RasaUnavailable
-from bridge.services.staff import audit, aware, ensure_organisation, utcnow
+from bridge.services.staff import audit, ensure_organisation, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def hand_over(session: Session, conversation: Conversation, *, reden: str, intak
 
 def waiting_seconds(case: HandoffCase, now: datetime | None = None) -> int:
     """How long the case has waited in its current queue."""
-    since = aware(case.queued_at or case.created_at)
+    since = case.queued_at or case.created_at
     return max(0, int(((now or utcnow()) - since).total_seconds()))
 
 
@@ -207,9 +207,9 @@ def _finish(case: HandoffCase, outcome: str, note: str | None) -> None:
 
 def _tell_rasa_about_staff_part(session: Session, rasa: RasaClient, case: HandoffCase) -> None:
     """Append the medewerker's messages to the Rasa tracker, then resume it (slots stay as they were)."""
-    since = aware(case.created_at)
+    since = case.created_at
     staff_messages = [
-        m for m in transcript(session, case) if m.author == Author.STAFF and aware(m.created_at) >= since
+        m for m in transcript(session, case) if m.author == Author.STAFF and m.created_at >= since
     ]
     try:
         for message in staff_messages:

@@ -1,64 +1,50 @@
-"""Where a user's message goes: stored first, then to Rasa or to the staff queue."""
+"""Where a user's message goes: stored first, then to Rasa, to the staff queue or to the bridge itself.
+
+This is the orchestration of one user message (one turn). The user's message is committed before
+anything is sent anywhere; what the turn answers (notices, the bot's replies, the plan offer) is
+stored in one commit at the end, so a retried message sees all of it or none.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+import contract
 from bridge.core.logging import log_event
-from bridge.models import Conversation, ConversationStatus, HandoffCase, Message
+from bridge.models import Conversation, ConversationStatus, Message
 from bridge.models.conversation import Author
 from bridge.privacy.redaction import privacy_notice, redact
 from bridge.services import events, plan_offer, reliability
+from bridge.services.cases import hand_over
 from bridge.services.rasa_client import RasaClient, RasaUnavailable
+from bridge.services.records import NewMessage, as_reply, open_case, set_status, store_message, store_messages
 
 WAITING_NOTICE = (
     "Uw bericht is doorgegeven. Een medewerker van {queue} leest mee en antwoordt hier zo snel mogelijk."
 )
+QUESTION_LEFT_NOTICE = (
+    "Uw vraag is doorgegeven aan een medewerker van {queue}. U hoeft niets opnieuw te typen: "
+    "de medewerker leest uw berichten en antwoordt hier zo snel mogelijk."
+)
+# The slots a handoff copies into its intake (docs/contracts.md, POST /internal/handoffs); the bot sends the same.
+INTAKE_SLOTS = contract.HANDOFF_INTAKE_SLOTS
+
+Reply = dict[str, Any]
 
 
-def store_message(
-    session: Session,
-    conversation: Conversation,
-    *,
-    author: Author,
-    text: str | None = None,
-    payload: str | None = None,
-    buttons: list[dict[str, Any]] | None = None,
-    delivered: bool = False,
-    staff_name: str | None = None,
-    client_message_id: str | None = None,
-) -> Message:
-    """Store one message and commit at once, so a later failure cannot lose it; then publish it live."""
-    message = Message(
-        conversation_id=conversation.id,
-        author=author.value,
-        text=text,
-        payload=payload,
-        buttons=buttons or None,
-        delivered=delivered,
-        staff_name=staff_name,
-        client_message_id=client_message_id,
-    )
-    session.add(message)
-    session.commit()
-    events.publish_message(conversation, message)
-    return message
+@dataclass(frozen=True)
+class Turn:
+    """What one user message got: the id it is stored under, and the stored replies (with their ids)."""
 
-
-def set_status(
-    session: Session, conversation: Conversation, status: ConversationStatus, *, queue: str | None = None,
-    staff_name: str | None = None,
-) -> None:
-    """Change who answers the person (commits), and tell the channel live."""
-    conversation.status = status.value
-    session.commit()
-    events.publish_status(conversation, queue, staff_name)
+    message_id: int
+    replies: list[Reply]
 
 
 def normalise_replies(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -74,16 +60,6 @@ def normalise_replies(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return replies
 
 
-def open_case(session: Session, conversation_id: str) -> HandoffCase | None:
-    """The conversation's newest case that is not closed."""
-    return session.scalars(
-        select(HandoffCase)
-        .where(HandoffCase.conversation_id == conversation_id, HandoffCase.status != "gesloten")
-        .order_by(HandoffCase.created_at.desc())
-        .limit(1)
-    ).first()
-
-
 def handle_user_message(
     session: Session,
     rasa: RasaClient,
@@ -94,8 +70,8 @@ def handle_user_message(
     client_message_id: str | None = None,
     actions_healthy: Callable[[], bool] | None = None,
     duplicate_wait_s: float = reliability.DUPLICATE_WAIT_SECONDS,
-) -> list[dict[str, Any]]:
-    """Store the user's message, route it, store and return the replies.
+) -> Turn:
+    """Store the user's message, route it, store and return the replies (each with its message id).
 
     Personal identifiers (BSN, IBAN, phone, e-mail, birth date) are masked before the text is
     stored or sent anywhere. A `client_message_id` seen before in this conversation is not stored
@@ -106,11 +82,12 @@ def handle_user_message(
     if client_message_id is not None:
         earlier = reliability.find_client_message(session, conversation.id, client_message_id)
         if earlier is not None:
-            return _duplicate(session, rasa, conversation, earlier, actions_healthy, duplicate_wait_s)
+            return Turn(earlier.id, _duplicate(session, rasa, conversation, earlier, actions_healthy, duplicate_wait_s))
     redaction = redact(text) if text else None
     if redaction is not None:
         text = redaction.text
     try:
+        # Store before send: committed before Rasa or anyone else sees it.
         message = store_message(
             session, conversation, author=Author.USER, text=text, payload=payload, client_message_id=client_message_id
         )
@@ -120,44 +97,65 @@ def handle_user_message(
         earlier = reliability.find_client_message(session, conversation.id, client_message_id or "")
         if earlier is None:
             raise
-        return _duplicate(session, rasa, conversation, earlier, actions_healthy, duplicate_wait_s)
-    notices = _privacy_notice_once(session, conversation, redaction.kinds if redaction else ())
+        return Turn(earlier.id, _duplicate(session, rasa, conversation, earlier, actions_healthy, duplicate_wait_s))
+    notices = _privacy_notice_once(conversation, redaction.kinds if redaction else ())
+    return Turn(message.id, _route(session, rasa, conversation, message, notices, actions_healthy))
 
+
+def _route(
+    session: Session,
+    rasa: RasaClient,
+    conversation: Conversation,
+    message: Message,
+    notices: list[NewMessage],
+    actions_healthy: Callable[[], bool] | None,
+) -> list[Reply]:
+    """Send the stored message where it belongs now; the stored replies."""
     if conversation.status == ConversationStatus.GESLOTEN:
         # A person who writes again after closing gets the bot back, not silence.
         set_status(session, conversation, ConversationStatus.BOT)
 
     if conversation.status in (ConversationStatus.WACHT_OP_MEDEWERKER, ConversationStatus.MEDEWERKER):
-        message.delivered = True
-        session.commit()
-        case = open_case(session, conversation.id)
-        if case is not None:
-            # The console of the case's organisation shows the new message without a reload.
-            events.publish_case(case.queue, case.id, "message")
-        if conversation.status == ConversationStatus.MEDEWERKER:
-            return notices  # the medewerker answers live
-        notice = WAITING_NOTICE.format(queue=case.queue if case else "de juiste organisatie")
-        store_message(session, conversation, author=Author.SYSTEM, text=notice, delivered=True)
-        return [*notices, {"text": notice, "buttons": []}]
+        return _to_staff(session, conversation, message, notices)
 
-    if payload == reliability.LEAVE_QUESTION_PAYLOAD:
+    if message.payload == reliability.LEAVE_QUESTION_PAYLOAD:
         # The button of the "assistent werkt even niet" notice: the bridge itself opens the case.
-        return [*notices, *reliability.leave_question(session, rasa, conversation)]
+        left = leave_question(session, rasa, conversation)
+        return _finish_turn(session, conversation, [*notices, left], answered=message)
 
-    if payload == plan_offer.PLAN_PAYLOAD:
+    if message.payload == plan_offer.PLAN_PAYLOAD:
         # "Ja, bewaar mijn plan" (issue 15): the bridge answers with the plan's link; the link is not stored.
-        message.delivered = True
         reply, stored_text = plan_offer.plan_reply(session, rasa, conversation)
-        store_message(session, conversation, author=Author.SYSTEM, text=stored_text, delivered=True)
-        return [*notices, reply]
+        replies = _finish_turn(session, conversation, [*notices, NewMessage(Author.SYSTEM, stored_text)],
+                               answered=message)
+        replies[-1]["text"] = reply["text"]
+        return replies
 
-    replies = _to_rasa(session, rasa, conversation, message, actions_healthy)
-    # After advice the bridge offers the plan, or brings an existing plan up to date (issue 15).
-    extra = plan_offer.after_advice(session, rasa, conversation, replies)
-    for reply in extra:
-        store_message(session, conversation, author=Author.SYSTEM, text=reply["text"], buttons=reply["buttons"],
-                      delivered=True)
-    return [*notices, *replies, *extra]
+    return _to_rasa(session, rasa, conversation, message, actions_healthy, notices)
+
+
+def _finish_turn(
+    session: Session, conversation: Conversation, new: list[NewMessage], *, answered: Message | None
+) -> list[Reply]:
+    """Store what the turn answers in one commit; the replies with their message ids."""
+    return [as_reply(row) for row in store_messages(session, conversation, new, answered=answered)]
+
+
+def _to_staff(
+    session: Session, conversation: Conversation, message: Message, notices: list[NewMessage]
+) -> list[Reply]:
+    """A medewerker has (or is about to get) the conversation: the message waits in the case."""
+    message.delivered = True
+    session.commit()
+    case = open_case(session, conversation.id)
+    if case is not None:
+        # The console of the case's organisation shows the new message without a reload.
+        events.publish_case(case.queue, case.id, "message")
+    if conversation.status == ConversationStatus.WACHT_OP_MEDEWERKER:
+        queue = case.queue if case else "de juiste organisatie"
+        notices = [*notices, NewMessage(Author.SYSTEM, WAITING_NOTICE.format(queue=queue))]
+    # With a medewerker in the conversation, they answer live.
+    return _finish_turn(session, conversation, notices, answered=None)
 
 
 def _to_rasa(
@@ -166,7 +164,8 @@ def _to_rasa(
     conversation: Conversation,
     message: Message,
     actions_healthy: Callable[[], bool] | None,
-) -> list[dict[str, Any]]:
+    notices: list[NewMessage],
+) -> list[Reply]:
     """Send a stored user message to Rasa; store and return the replies (or the notice)."""
     events.publish_typing(conversation.id, "bot")
     started = time.monotonic()
@@ -175,41 +174,25 @@ def _to_rasa(
     except RasaUnavailable as error:
         log_event("ED-3000", conversation=conversation.id, reason=type(error.__cause__ or error).__name__,
                   duration_ms=round((time.monotonic() - started) * 1000))
-        return [_store_unavailable_notice(session, conversation)]
+        return _finish_turn(session, conversation, [*notices, _unavailable_notice()], answered=None)
     if not replies and actions_healthy is not None and not actions_healthy():
         # Rasa answered, but skipped every custom action: the message did reach Rasa.
         log_event("ED-3001", reason="lege reactie van Rasa")
-        message.delivered = True
-        session.commit()
-        return [_store_unavailable_notice(session, conversation)]
-    _store_replies(session, conversation, message, replies)
-    return replies
-
-
-def _store_replies(
-    session: Session, conversation: Conversation, message: Message, replies: list[dict[str, Any]]
-) -> None:
-    """Store the bot's replies and mark the user's message delivered in one commit (a retry sees all or none)."""
-    stored = [
-        Message(
-            conversation_id=conversation.id, author=Author.BOT.value, text=reply["text"],
-            buttons=reply["buttons"] or None, delivered=True,
-        )
-        for reply in replies
+        return _finish_turn(session, conversation, [*notices, _unavailable_notice()], answered=message)
+    # After advice the bridge offers the plan, or brings an existing plan up to date (issue 15).
+    extra = plan_offer.after_advice(session, rasa, conversation, replies)
+    new = [
+        *notices,
+        *(NewMessage(Author.BOT, reply["text"], reply["buttons"]) for reply in replies),
+        *(NewMessage(Author.SYSTEM, reply["text"], reply["buttons"]) for reply in extra),
     ]
-    session.add_all(stored)
-    message.delivered = True
-    session.commit()
-    for row in stored:
-        events.publish_message(conversation, row)
+    return _finish_turn(session, conversation, new, answered=message)
 
 
-def _store_unavailable_notice(session: Session, conversation: Conversation) -> dict[str, Any]:
-    """Store and return the "assistent werkt even niet" notice with its button."""
+def _unavailable_notice() -> NewMessage:
+    """The "assistent werkt even niet" notice with its button."""
     reply = reliability.bot_unavailable_reply()
-    store_message(session, conversation, author=Author.SYSTEM, text=reply["text"], buttons=reply["buttons"],
-                  delivered=True)
-    return reply
+    return NewMessage(Author.SYSTEM, reply["text"], reply["buttons"])
 
 
 def _duplicate(
@@ -219,7 +202,7 @@ def _duplicate(
     earlier: Message,
     actions_healthy: Callable[[], bool] | None,
     wait_s: float,
-) -> list[dict[str, Any]]:
+) -> list[Reply]:
     """A retried message: not stored again; the replies of the first attempt.
 
     Only when the first attempt died without any answer (bridge killed while Rasa had it) is the
@@ -231,16 +214,41 @@ def _duplicate(
         return replies
     if conversation.status != ConversationStatus.BOT:
         return []
-    return _to_rasa(session, rasa, conversation, earlier, actions_healthy)
+    return _to_rasa(session, rasa, conversation, earlier, actions_healthy, [])
 
 
-def _privacy_notice_once(session: Session, conversation: Conversation, kinds: Iterable[str]) -> list[dict[str, Any]]:
-    """The kind notice about shared identifiers, the first time only (stored as a system message)."""
+def _privacy_notice_once(conversation: Conversation, kinds: Iterable[str]) -> list[NewMessage]:
+    """The kind notice about shared identifiers, the first time only (stored with the turn's replies)."""
     kinds = list(kinds)
     if not kinds or conversation.privacy_notice_shown:
         return []
     conversation.privacy_notice_shown = True
-    notice = privacy_notice(kinds)
-    store_message(session, conversation, author=Author.SYSTEM, text=notice, delivered=True)
     log_event("ED-5000", conversation=conversation.id, kinds=kinds, count=len(kinds))
-    return [{"text": notice, "buttons": []}]
+    return [NewMessage(Author.SYSTEM, privacy_notice(kinds))]
+
+
+def leave_question(session: Session, rasa: RasaClient, conversation: Conversation) -> NewMessage:
+    """The user chose to leave the question for a medewerker: open a case with reden "storing".
+
+    Returns the notice for the person (the caller stores it with the rest of the turn).
+    """
+    intake = _intake_from_rasa(rasa, conversation.id)
+    # The messages Rasa never answered now reach their recipient: the medewerker's transcript.
+    session.execute(
+        update(Message)
+        .where(Message.conversation_id == conversation.id, Message.delivered.is_(False))
+        .values(delivered=True)
+    )
+    case = hand_over(session, conversation, reden=reliability.STORING_REDEN, intake=intake)
+    return NewMessage(Author.SYSTEM, QUESTION_LEFT_NOTICE.format(queue=case.queue))
+
+
+def _intake_from_rasa(rasa: RasaClient, conversation_id: str) -> dict[str, Any]:
+    """What the bot knew before it failed; empty when Rasa cannot be asked."""
+    try:
+        slots = rasa.slots(conversation_id)
+    except RasaUnavailable:
+        slots = {}
+    intake: dict[str, Any] = {name: slots.get(name) for name in INTAKE_SLOTS}
+    intake.update(regelingen=[], contact=None)
+    return intake

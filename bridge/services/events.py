@@ -150,11 +150,9 @@ def set_event_hub(hub: EventHub | None) -> None:
 
 
 def iso(moment: datetime | None) -> str | None:
-    """ISO 8601 in UTC; SQLite hands back naive datetimes that are UTC."""
+    """ISO 8601 in UTC (stored times come back aware: bridge.models.base.UtcDateTime)."""
     if moment is None:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat()
 
 

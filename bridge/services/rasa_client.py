@@ -15,7 +15,7 @@ class RasaClient:
     """Talks to one Rasa server. One instance per process, sharing its connection pool.
 
     `RasaPool` (bridge/services/rasa_pool.py) spreads the same calls over several servers by
-    overriding `_request`.
+    overriding `_request`; `conversation` tells it which conversation a call is about.
     """
 
     def __init__(self, base_url: str, token: str, timeout: float = 10.0) -> None:
@@ -25,7 +25,9 @@ class RasaClient:
     def close(self) -> None:
         self._http.close()
 
-    def _request(self, method: str, path: str, *, idempotent: bool, **kwargs: Any) -> httpx.Response:
+    def _request(
+        self, method: str, path: str, *, idempotent: bool, conversation: str | None = None, **kwargs: Any
+    ) -> httpx.Response:
         """One HTTP call to Rasa; any failure becomes RasaUnavailable."""
         try:
             response = self._http.request(method, path, **kwargs)
@@ -39,7 +41,9 @@ class RasaClient:
         body: dict[str, Any] = {"sender": sender_id, "message": message}
         if metadata:
             body["metadata"] = metadata
-        response = self._request("POST", "/webhooks/rest/webhook", idempotent=False, json=body)
+        response = self._request(
+            "POST", "/webhooks/rest/webhook", idempotent=False, conversation=sender_id, json=body
+        )
         replies: list[dict[str, Any]] = response.json()
         return replies
 
@@ -49,6 +53,7 @@ class RasaClient:
             "GET",
             f"/conversations/{sender_id}/tracker",
             idempotent=True,
+            conversation=sender_id,
             params={"token": self._token, "include_events": "NONE"},
         )
         slots: dict[str, Any] = response.json().get("slots", {})
@@ -60,6 +65,7 @@ class RasaClient:
             "POST",
             f"/conversations/{sender_id}/tracker/events",
             idempotent=False,
+            conversation=sender_id,
             params={"token": self._token, "include_events": "NONE"},
             json=event,
         )

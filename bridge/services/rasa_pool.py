@@ -1,14 +1,22 @@
-"""Several Rasa servers behind one client: round-robin, health checks, failover to the next.
+"""Several Rasa servers behind one client: each conversation to its own server, health checks, failover.
 
-The Rasa servers share their conversations through the tracker store on PostgreSQL and the
-lock store on Redis (endpoints.productie.yml), so any of them can answer any message.
-Each Rasa server calls its own action server (they pair up by position); a pair counts as
-healthy only when both answer, because a Rasa server whose action server is gone still
-answers, but silently skips every custom action.
+Sticky routing: every call about a conversation goes to the same Rasa server, chosen by rendezvous
+hashing of the conversation id (the same in every bridge worker, no shared state). So one Rasa
+server handles a conversation's turns one after another, and the default profile's servers need no
+shared lock store (Rasa's in-memory one suffices): they share only the trackers, in one SQLite file
+(WAL). When a server fails, its conversations spread over the others (each to its next choice) and
+the rest stay where they are; the tracker store is shared, so they go on with their slots, and they
+return once the server is back. In the production profile the trackers are on PostgreSQL and the
+lock store on Redis (endpoints.productie.yml), which also covers a conversation moving mid-turn.
+Each Rasa server calls its own action server (they pair up by position; in the default profile all
+call the one); a pair counts as healthy only when both answer, because a Rasa server whose action
+server is gone still answers, but silently skips every custom action.
 """
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -47,8 +55,14 @@ class _Member:
     failures: int = 0  # consecutive failures; > 0 means out of the rotation
 
 
+def _preference(conversation: str, member: int) -> bytes:
+    """Rendezvous weight of a server for a conversation: a stable hash (Python's hash() differs per process)."""
+    return hashlib.blake2b(f"{member}:{conversation}".encode(), digest_size=8).digest()
+
+
 class RasaPool(RasaClient):
-    """Spreads calls over several Rasa servers; a failed server is skipped for `retry_after` s."""
+    """Sends each conversation to its own Rasa server; a failed server is skipped for `retry_after` s.
+    Calls without a conversation go round-robin."""
 
     def __init__(
         self,
@@ -69,7 +83,7 @@ class RasaPool(RasaClient):
         self._members = [
             _Member(i, httpx.Client(base_url=i.rasa_url, timeout=timeout, transport=transport)) for i in instances
         ]
-        self._next = 0
+        self._turns = itertools.count()
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -78,17 +92,27 @@ class RasaPool(RasaClient):
 
     @property
     def instances(self) -> list[RasaInstance]:
-        """The Rasa servers of this pool, in round-robin order."""
+        """The Rasa servers of this pool, in configuration order."""
         return [m.instance for m in self._members]
 
-    def _order(self) -> list[_Member]:
-        """This call's try order: next in turn first, members marked down last (a last resort)."""
-        with self._lock:
-            start = self._next
-            self._next = (self._next + 1) % len(self._members)
-        rotated = self._members[start:] + self._members[:start]
+    def home(self, conversation: str) -> RasaInstance:
+        """The server a conversation goes to while every server is up."""
+        return self._preferred(conversation)[0].instance
+
+    def _preferred(self, conversation: str | None) -> list[_Member]:
+        if conversation is None:
+            with self._lock:
+                start = next(self._turns) % len(self._members)
+            return self._members[start:] + self._members[:start]
+        ranked = sorted(range(len(self._members)), key=lambda i: _preference(conversation, i), reverse=True)
+        return [self._members[i] for i in ranked]
+
+    def _order(self, conversation: str | None = None) -> list[_Member]:
+        """This call's try order: the conversation's servers by preference (round-robin without one),
+        members marked down last (a last resort, in the same order)."""
+        preferred = self._preferred(conversation)
         now = self._clock()
-        return [m for m in rotated if m.down_until <= now] + [m for m in rotated if m.down_until > now]
+        return [m for m in preferred if m.down_until <= now] + [m for m in preferred if m.down_until > now]
 
     def _mark(self, member: _Member, ok: bool, reason: str = "") -> None:
         index = self._members.index(member)
@@ -102,10 +126,12 @@ class RasaPool(RasaClient):
         member.failures += 1
         member.down_until = self._clock() + self._retry_after
 
-    def _request(self, method: str, path: str, *, idempotent: bool, **kwargs: Any) -> httpx.Response:
-        """Try the members in turn until one answers; idempotent calls also move on after a timeout."""
+    def _request(
+        self, method: str, path: str, *, idempotent: bool, conversation: str | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        """Try the members in order until one answers; idempotent calls also move on after a timeout."""
         last_error: Exception | None = None
-        for member in self._order():
+        for member in self._order(conversation):
             try:
                 response = member.http.request(method, path, **kwargs)
             except httpx.HTTPError as error:
@@ -163,7 +189,8 @@ def make_rasa_client(
     timeout: float,
     retry_after: float,
 ) -> RasaClient:
-    """One server: the plain client (unchanged behaviour); several: a pool pairing action servers."""
+    """One server: the plain client (unchanged behaviour); several: a pool pairing action servers
+    (one action server: all Rasa servers call it)."""
     if len(rasa_urls) == 1:
         return RasaClient(rasa_urls[0], token, timeout)
     instances = [RasaInstance(url, actions_urls[i % len(actions_urls)]) for i, url in enumerate(rasa_urls)]

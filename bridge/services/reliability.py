@@ -2,12 +2,13 @@
 
 - Rasa down or too slow: the user's message is already stored (delivered=False); the user gets a
   Dutch notice with a button to leave the question for a medewerker (payload LEAVE_QUESTION_PAYLOAD,
-  handled here, not by Rasa). Undelivered messages are not replayed to Rasa later: the next
+  handled by the bridge, not by Rasa). Undelivered messages are not replayed to Rasa later: the next
   message goes to Rasa as usual, and a medewerker sees the whole transcript in the case.
 - Action server down: Rasa 3.6 then logs "Encountered an exception while running action ...
   Bot will continue, but the actions events are lost" and answers without the custom action's
   messages, often with no reply at all. An empty answer while the action server does not answer
   gets the same notice.
+  (The button's payload is handled in the orchestration of a user message, bridge/services/conversations.py.)
 - A client message id seen before in the conversation: the first message's replies come back.
 """
 
@@ -15,16 +16,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bridge.models import Conversation, Message
+from bridge.models import Message
 from bridge.models.conversation import Author
-from bridge.services.rasa_client import RasaClient, RasaUnavailable
+from bridge.services.records import as_reply
 
 LEAVE_QUESTION_PAYLOAD = "/vraag_achterlaten"
 STORING_REDEN = "storing"
@@ -33,11 +33,6 @@ BOT_UNAVAILABLE_NOTICE = (
     "Probeert u het over een paar minuten nog eens? U kunt uw vraag ook achterlaten voor een medewerker."
 )
 LEAVE_QUESTION_BUTTON = {"title": "Vraag achterlaten voor een medewerker", "payload": LEAVE_QUESTION_PAYLOAD}
-QUESTION_LEFT_NOTICE = (
-    "Uw vraag is doorgegeven aan een medewerker van {queue}. U hoeft niets opnieuw te typen: "
-    "de medewerker leest uw berichten en antwoordt hier zo snel mogelijk."
-)
-INTAKE_SLOTS = ("rol", "uitkering", "gemeente", "arbeidsmarktregio", "sector", "behoefte", "arrangeur")
 # A retry waits for the first attempt's replies at most this long after the first was stored
 # (set it just above the Rasa timeout: by then the first attempt has answered or died).
 DUPLICATE_WAIT_SECONDS = 11.0
@@ -82,7 +77,7 @@ def replies_of(session: Session, message: Message) -> list[dict[str, Any]]:
         if row.author == Author.USER:
             break
         if row.author in (Author.BOT, Author.SYSTEM):
-            replies.append({"text": row.text, "buttons": row.buttons or []})
+            replies.append(as_reply(row))
     return replies
 
 
@@ -94,7 +89,7 @@ def replies_for_duplicate(
     None when the first attempt died unanswered (e.g. the bridge was killed while Rasa had it):
     the caller then sends the stored message on once more.
     """
-    deadline = aware(message.created_at).timestamp() + wait_s
+    deadline = message.created_at.timestamp() + wait_s
     while True:
         session.refresh(message)
         replies = replies_of(session, message)
@@ -104,40 +99,3 @@ def replies_for_duplicate(
             return None
         session.rollback()  # end the read transaction so the next look sees new commits
         time.sleep(DUPLICATE_POLL_SECONDS)
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; they are UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _intake_from_rasa(rasa: RasaClient, conversation_id: str) -> dict[str, Any]:
-    """What the bot knew before it failed; empty when Rasa cannot be asked."""
-    try:
-        slots = rasa.slots(conversation_id)
-    except RasaUnavailable:
-        slots = {}
-    intake: dict[str, Any] = {name: slots.get(name) for name in INTAKE_SLOTS}
-    intake.update(regelingen=[], contact=None)
-    return intake
-
-
-def leave_question(
-    session: Session, rasa: RasaClient, conversation: Conversation
-) -> list[dict[str, Any]]:
-    """The user chose to leave the question for a medewerker: open a case with reden "storing"."""
-    # Local import: conversations imports this module.
-    from bridge.services.cases import hand_over
-    from bridge.services.conversations import store_message
-
-    intake = _intake_from_rasa(rasa, conversation.id)
-    # The messages Rasa never answered now reach their recipient: the medewerker's transcript.
-    session.execute(
-        update(Message)
-        .where(Message.conversation_id == conversation.id, Message.delivered.is_(False))
-        .values(delivered=True)
-    )
-    case = hand_over(session, conversation, reden=STORING_REDEN, intake=intake)
-    notice = QUESTION_LEFT_NOTICE.format(queue=case.queue)
-    store_message(session, conversation, author=Author.SYSTEM, text=notice, delivered=True)
-    return [{"text": notice, "buttons": []}]

@@ -47,11 +47,6 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; they are UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -183,12 +178,12 @@ def load_session(session: Session, token: str | None) -> StaffSession | None:
     if staff_session is None:
         return None
     now = utcnow()
-    expired = aware(staff_session.expires_at) <= now or aware(staff_session.last_seen_at) + SESSION_IDLE_TIMEOUT <= now
+    expired = staff_session.expires_at <= now or staff_session.last_seen_at + SESSION_IDLE_TIMEOUT <= now
     if expired or not staff_session.staff.active:
         session.delete(staff_session)
         session.commit()
         return None
-    if now - aware(staff_session.last_seen_at) > timedelta(minutes=1):  # not a write per request
+    if now - staff_session.last_seen_at > timedelta(minutes=1):  # not a write per request
         staff_session.last_seen_at = now
         session.commit()
     return staff_session

@@ -46,10 +46,14 @@ class BridgeClient:
         response = await self._call("POST", "/api/conversations", json={"channel": "telegram"})
         return str(response.json()["id"])
 
-    async def send(self, conversation_id: str, *, text: str | None = None, payload: str | None = None) -> None:
-        """Send the user's message; the replies are read back from the store (with their ids)."""
+    async def send(
+        self, conversation_id: str, *, text: str | None = None, payload: str | None = None
+    ) -> dict[str, Any]:
+        """Send the user's message; the bridge answers `{"message_id", "replies": [{"id", "author", ...}]}`."""
         body = {"payload": payload} if payload else {"text": text}
-        await self._call("POST", f"/api/conversations/{conversation_id}/messages", json=body)
+        response = await self._call("POST", f"/api/conversations/{conversation_id}/messages", json=body)
+        answer: dict[str, Any] = response.json()
+        return answer
 
     async def conversation(self, conversation_id: str) -> dict[str, Any]:
         response = await self._call("GET", f"/api/conversations/{conversation_id}")

@@ -1,8 +1,9 @@
 """Relay between Telegram and the bridge: send what the person writes, deliver what is stored.
 
 Every message the person should see (bot, staff, system) is delivered once, in bridge message id
-order: after a POST we read the conversation back, and staff messages arrive live over the bridge's
-channel WebSocket, at every connector instance. Per conversation the store keeps `last_delivered`
+order: the bridge answers a POST with the stored replies and their ids (the conversation is read
+back only when they do not follow on from what the chat already has), and staff messages arrive
+live over the bridge's channel WebSocket, at every connector instance. Per conversation the store keeps `last_delivered`
 and a delivery turn that one instance at a time holds, so all these paths, in any number of
 instances, send each message once.
 """
@@ -18,6 +19,7 @@ import re
 import uuid
 import warnings
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -106,6 +108,32 @@ def keyboard(message_id: int, buttons: list[dict[str, Any]]) -> InlineKeyboardMa
     )
 
 
+@dataclass(frozen=True)
+class Answer:
+    """The bridge's answer to a POST: the replies with their ids, and the user's own message id."""
+
+    message_id: int | None
+    replies: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, body: dict[str, Any]) -> Answer:
+        replies = [reply for reply in body.get("replies") or [] if reply.get("id") is not None]
+        message_id = body.get("message_id")
+        return cls(int(message_id) if message_id is not None else None, replies)
+
+    @property
+    def wanted(self) -> int:
+        return max((int(reply["id"]) for reply in self.replies), default=0)
+
+    def follows_on(self, last_delivered: int) -> bool:
+        """True when these replies are all the chat lacks: every id after `last_delivered` up to the
+        last reply is a reply or the user's own message (which is not sent back to the chat)."""
+        known = {int(reply["id"]) for reply in self.replies}
+        if self.message_id is not None:
+            known.add(self.message_id)
+        return bool(self.replies) and all(i in known for i in range(last_delivered + 1, self.wanted + 1))
+
+
 class Relay:
     """Moves messages between one bot and the bridge; several instances may share one store."""
 
@@ -138,7 +166,7 @@ class Relay:
         """Send the person's message to the bridge and deliver everything new."""
         link = await self.link_for(chat_id)
         try:
-            await self.bridge.send(link.conversation_id, text=text, payload=payload)
+            body = await self.bridge.send(link.conversation_id, text=text, payload=payload)
         except BridgeError as error:
             if error.status != 404:
                 raise
@@ -147,24 +175,19 @@ class Relay:
             self.store.forget(chat_id)
             logger.info("telegram_conversation_gone", extra={"chat_key": link.chat_key})
             link = await self.link_for(chat_id)
-            await self.bridge.send(link.conversation_id, text=text, payload=payload)
-        await self.deliver_new(bot, link.conversation_id)
+            body = await self.bridge.send(link.conversation_id, text=text, payload=payload)
+        answer = Answer.of(body)
+        if answer.replies:
+            # The bot's replies have no event of their own: the POST's answer carries them, with ids.
+            await self.deliver(bot, link.conversation_id, answer.wanted, answer=answer)
 
-    async def deliver_new(self, bot: Bot, conversation_id: str) -> None:
-        """Read the conversation back and deliver what is new (the bot's replies have no event of their own)."""
-        conversation = await self.bridge.conversation(conversation_id)
-        wanted = max((int(m["id"]) for m in conversation["messages"] if m.get("author") != "user"), default=0)
-        await self.deliver(bot, conversation_id, wanted, snapshot=conversation)
-
-    async def deliver(
-        self, bot: Bot, conversation_id: str, wanted: int, *, snapshot: dict[str, Any] | None = None
-    ) -> None:
+    async def deliver(self, bot: Bot, conversation_id: str, wanted: int, *, answer: Answer | None = None) -> None:
         """Make every message up to id `wanted` reach the chat once, in id order, whichever instance sends it.
 
         Each instance records what it wants delivered, then tries to take the conversation's turn.
         Only the turn holder sends; it gives the turn back only when nothing wanted is left, so a
-        message another instance wanted meanwhile is never left behind. `snapshot` is the
-        conversation as just read, which saves the first read.
+        message another instance wanted meanwhile is never left behind. `answer` holds the replies
+        of a POST, which save the read when they follow on from what the chat already has.
         """
         if wanted:
             self.store.want(conversation_id, wanted)
@@ -175,9 +198,11 @@ class Relay:
                 state = self.store.delivery_state(conversation_id)
                 if state is None:
                     return  # the chat was forgotten (/stop, /vergeet)
-                fresh = snapshot is None
-                messages = await self._messages(conversation_id) if snapshot is None else snapshot["messages"]
-                snapshot = None
+                if answer is not None and answer.follows_on(state.last_delivered):
+                    messages, fresh = answer.replies, False
+                else:
+                    messages, fresh = await self._messages(conversation_id), True
+                answer = None
                 for message in messages:
                     if message.get("author") == "user" or int(message["id"]) <= state.last_delivered:
                         continue

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bridge.core.config import VAR_DIR
+# The project's var/ directory, as the bridge uses it (the connector reads no bridge module).
+VAR_DIR = Path(__file__).resolve().parents[2] / "var"
 
 
 class TelegramSettings(BaseSettings):

@@ -5,6 +5,9 @@ database; every table is prefixed `telegram_`) when several instances run behind
 Each decision two instances could take at once is one atomic statement on a unique key or a
 conditional UPDATE, so it holds across processes and hosts, not just within one event loop.
 
+The tables come from the connector's own Alembic chain (connectors/telegram/migrations), which
+every instance brings up to date when it starts; the bridge's migrations leave them alone.
+
 The chat id is needed to push staff replies, so it is stored; it is never logged. Logs use
 `chat_key`, a keyed hash (HMAC-SHA256 with the bot token) that cannot be turned back into the id.
 """
@@ -13,32 +16,35 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import (
     BigInteger,
     Column,
-    Connection,
     Engine,
     Float,
     MetaData,
     String,
     Table,
+    create_engine,
+    event,
     func,
-    inspect,
     or_,
     select,
-    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError
 
-from bridge.core.db import make_engine
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_MIGRATION_LOCK = threading.Lock()
 
 # Telegram's update ids only grow; old ones need not be kept forever.
 KEEP_UPDATES = 10_000
@@ -46,7 +52,8 @@ KEEP_UPDATES = 10_000
 # short enough that a crashed instance's conversations are picked up again soon (see Relay.sweep).
 TURN_SECONDS = 120.0
 # Every table name starts with `telegram_`, so the tables are recognisable in a shared database
-# (and the bridge's Alembic leaves them alone: bridge/alembic/env.py skips that prefix).
+# (and the bridge's Alembic leaves them alone: bridge/alembic/env.py skips that prefix). The
+# migrations in connectors/telegram/migrations create them; this metadata describes them.
 metadata = MetaData()
 
 chats = Table(
@@ -89,6 +96,33 @@ class DeliveryState:
     wanted: int
 
 
+def make_engine(url: str) -> Engine:
+    """An engine for the state; SQLite gets WAL and a busy timeout, as several instances may share a file."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the connector's tables up to date (`alembic upgrade head` of its own chain)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # Alembic's migration context is global to the process: one migration at a time per process
+    # (other processes are kept apart by the database, see Store._migrate).
+    with _MIGRATION_LOCK, engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
 def state_url(url: str) -> str:
     """`url`, with the directory of a SQLite file created (var/ may not exist yet)."""
     parsed = make_url(url)
@@ -104,19 +138,14 @@ class Store:
         self._engine: Engine = make_engine(state_url(url))
         self._secret = secret.encode()
         self._dialect = self._engine.dialect.name
-        self._create_tables()
+        self._migrate()
 
-    def _create_tables(self, attempts: int = 3) -> None:
-        """The tables belong to the connector, not to the bridge's migrations: create what is missing.
-
-        Instances started together race to create them; the loser's retry finds them there.
-        """
+    def _migrate(self, attempts: int = 5) -> None:
+        """Run the connector's migrations. Instances started together race to run them; the loser's
+        transaction is rolled back, and its retry finds them done."""
         for attempt in range(attempts):
             try:
-                with self._engine.begin() as connection:
-                    metadata.create_all(connection)
-                    if self._dialect == "sqlite":
-                        import_legacy_tables(connection)
+                migrate(self._engine)
                 return
             except DatabaseError:
                 if attempt == attempts - 1:
@@ -291,23 +320,3 @@ class Store:
                 .values(key=key, value=value)
                 .on_conflict_do_update(index_elements=[meta.c.key], set_={"value": value})
             )
-
-
-def import_legacy_tables(connection: Connection) -> None:
-    """Move the state of a connector before issue #10 (tables chats, handled_updates, meta) over, once."""
-    tables = set(inspect(connection).get_table_names())
-    if not {"chats", "handled_updates"} <= tables:
-        return  # not the old connector's file: leave whatever is there alone
-    connection.execute(
-        text(
-            "INSERT OR IGNORE INTO telegram_chats(chat_key, chat_id, conversation_id, last_delivered, wanted) "
-            "SELECT chat_key, chat_id, conversation_id, last_delivered, last_delivered FROM chats"
-        )
-    )
-    connection.execute(text("INSERT OR IGNORE INTO telegram_updates(update_id) SELECT update_id FROM handled_updates"))
-    legacy = ["chats", "handled_updates"]
-    if "meta" in tables:
-        connection.execute(text("INSERT OR IGNORE INTO telegram_meta(key, value) SELECT key, value FROM meta"))
-        legacy.append("meta")
-    for table in legacy:
-        connection.execute(text(f"DROP TABLE {table}"))

@@ -57,15 +57,26 @@ def _runs() -> list[tuple[dict[str, Any], str]]:
 
 
 def test_every_variant_runs_the_same_load_and_differs_only_in_its_profile() -> None:
-    args = parse_args(["--rates", "2,4", "--budget-s", "300"])
+    assert parse_args([]).variants == ["referentie", "voor", "standaard"]  # `make bench`
+    args = parse_args(["--rates", "2,4", "--budget-s", "300", "--variants", "standaard,productie-1,productie-2"])
     assert args.variants == ["standaard", "productie-1", "productie-2"]
-    lines = {v: run_arguments(v, args, Path("/tmp/out")) for v in args.variants}
-    assert lines["standaard"][:2] == ["--profile", "standaard"]
+    lines = {v: run_arguments(v, args, Path("/tmp/out")) for v in [*args.variants, "referentie", "voor", "standaard-3"]}
+    assert lines["standaard"][:4] == ["--profile", "standaard", "--label", "standaard"]
     assert lines["productie-2"][:6] == ["--profile", "productie", "--rasa-instances", "2", "--bridge-workers", "2"]
-    assert lines["productie-1"][6:] == lines["productie-2"][6:] == lines["standaard"][2:]
+
+    def after_label(line: list[str]) -> list[str]:
+        return line[line.index("--label") + 2:]
+
+    assert len({tuple(after_label(line)) for line in lines.values()}) == 1  # the same load for every variant
     parsed = run_parse_args(lines["productie-2"])  # bench.run accepts them
     assert (parsed.rates, parsed.budget_s, parsed.train, parsed.paths) == ([2.0, 4.0], 300.0, False, ["direct", "bridge"])
     assert (parsed.profile, parsed.rasa_instances, parsed.out) == ("productie", 2, Path("/tmp/out"))
+    reference = run_parse_args(lines["referentie"])
+    assert (reference.profile, reference.paths, reference.closed_paths, reference.paired_rounds) == (
+        "referentie", ["direct"], ["direct"], 0)
+    before = run_parse_args(lines["voor"])
+    assert before.rasa_servers == 1 and "warm-up" not in before.env["RASA_SERVER_FIXES"]
+    assert run_parse_args(lines["standaard-3"]).rasa_servers == 3
     for wrong in ("productie", "productie-0", "standaard,redis"):
         with pytest.raises(SystemExit):
             parse_args(["--variants", wrong])
@@ -138,3 +149,25 @@ def test_compare_runs_each_variant_with_its_own_arguments_into_one_folder(
     saved = json.loads(md.with_suffix(".json").read_text())
     assert [v["variant"] for v in saved["variants"]] == ["standaard", "productie-2"]
     assert saved["meta"]["command"].startswith("python -m bench.compare --variants standaard,productie-2")
+
+
+def test_make_bench_reports_elke_deur_over_the_reference_and_before_over_after(tmp_path: Path) -> None:
+    reference = _run("standaard", 1, {2: 50.0, 4: 60.0, 8: 140.0}, 9.0)
+    reference["meta"] |= {"profile": "referentie", "label": "referentie", "bridge_workers": 0}
+    reference["open_loop"] = [s for s in reference["open_loop"] if s["path"] == "direct"]
+    reference["closed_loop"] = [{**reference["closed_loop"][0], "achieved_rate": 10.0}]
+    before = _run("standaard", 1, {2: 100.0, 4: 120.0, 8: 900.0}, 6.0)
+    before["meta"]["label"] = "voor"
+    after = _run("standaard", 2, {2: 90.0, 4: 100.0, 8: 130.0}, 12.0)
+    comparison = build_comparison([(reference, "r.json"), (before, "v.json"), (after, "s.json")])
+    rows = {row["variant"]: row for row in comparison["reference"]}
+    assert set(rows) == {"voor", "standaard"}
+    # reference: 8 msg/s carried at p95 280 ms; Elke Deur now: 8 at 270 ms through the bridge
+    assert (rows["standaard"]["reference_sustained"], rows["standaard"]["sustained_bridge"]) == (8.0, 8.0)
+    assert rows["standaard"]["sustained_ratio"] == 1.0 and rows["voor"]["sustained_ratio"] == 0.5
+    assert (rows["standaard"]["saturation_ratio"], rows["voor"]["saturation_ratio"]) == (1.2, 0.6)
+    markdown = render_comparison(comparison)
+    assert "## Elke Deur ÷ reference" in markdown
+    assert "| standaard | 8 msg/s | 8 msg/s | 1 | 12 msg/s | 10 msg/s | 1.2 |" in markdown
+    assert "Before ÷ after (voor → standaard): sustained through the bridge 4 msg/s → 8 msg/s" in markdown
+    assert "Overhead of PostgreSQL" not in markdown  # no productie variants in `make bench`

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import httpx
 import psutil
@@ -24,11 +25,11 @@ from bench.system import (
     CpuMeter,
     Databases,
     create_databases,
-    production_honcho_arguments,
+    launch_env,
     production_overrides,
     sum_by_kind,
 )
-from scripts.run import SECRET_NAMES, process_env
+from scripts.run import SECRET_NAMES, process_env, programs
 from tests.conftest import POSTGRES_ADMIN_URL, _postgres_available
 
 SERVERS = [Endpoints(f"http://rasa{i}", "tok", "http://bridge") for i in (1, 2)]
@@ -105,17 +106,23 @@ def test_parse_spreads_too() -> None:
 
 
 def test_profile_arguments() -> None:
-    default = parse_args([])
+    default = parse_args(["--rasa-servers", "1"])
     assert (default.profile, default.rasa_instances, default.bridge_workers) == ("standaard", 1, None)
     assert profile_meta(default) == {
         "profile": "standaard", "rasa_instances": 1, "bridge_workers": 1, "databases": "SQLite", "spread": None,
+        "env": {},
     }  # fmt: skip
+    two = parse_args(["--rasa-servers", "2", "--env", "A=1"])
+    assert profile_meta(two)["rasa_instances"] == 2 and profile_meta(two)["env"] == {"A": "1"}
+    reference = parse_args(["--profile", "referentie"])
+    assert (reference.paths, reference.closed_paths, reference.paired_rounds) == (["direct"], ["direct"], 0)
     productie = parse_args(["--profile", "productie", "--rasa-instances", "2"])
     assert (productie.rasa_instances, productie.bridge_workers) == (2, 2)
     assert profile_meta(productie)["spread"] == "round-robin per message"
     assert parse_args(["--profile", "productie", "--bridge-workers", "3"]).bridge_workers == 3
     for wrong in (["--rasa-instances", "2"], ["--bridge-workers", "2"], ["--profile", "productie", "--rasa-instances", "0"],
-                  ["--profile", "test"]):  # fmt: skip
+                  ["--profile", "test"], ["--rasa-servers", "0"], ["--profile", "productie", "--rasa-servers", "2"],
+                  ["--env", "GEEN_WAARDE"]):  # fmt: skip
         with pytest.raises(SystemExit):
             parse_args(wrong)
 
@@ -128,7 +135,9 @@ def _no_outside_settings(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("_no_outside_settings")
-def test_the_production_environment_has_its_own_ports_secrets_and_lock_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_production_environment_has_its_own_ports_secrets_and_lock_keys(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:abc")  # a connector configured in the shell is not started
     databases = Databases("postgresql+psycopg://bench:g%40heim@db.example:5433/postgres", "ed_b", "ed_r")
     overrides = production_overrides(databases, rasa_instances=2, bridge_workers=3, redis_url="redis://r:6380/1")
@@ -144,9 +153,8 @@ def test_the_production_environment_has_its_own_ports_secrets_and_lock_keys(monk
     assert re.fullmatch(r"elkedeurbench[0-9a-f]{8}", env["RASA_LOCK_KEY_PREFIX"])
     other = production_overrides(databases, rasa_instances=2, bridge_workers=3)
     assert other["RASA_LOCK_KEY_PREFIX"] != overrides["RASA_LOCK_KEY_PREFIX"]
-    assert production_honcho_arguments(env) == [
-        "-f", "Procfile.productie", "start", "-c", "rasa=2,actions=2", "rasa", "actions", "bridge",
-    ]  # fmt: skip
+    started = {p.name: p.instances for p in programs(launch_env(tmp_path, env))}
+    assert started == {"rasa": 2, "actions": 2, "bridge": 1, "ready": 1}  # no Telegram connector
 
 
 def test_fresh_databases_are_created_and_dropped() -> None:

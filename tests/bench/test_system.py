@@ -1,16 +1,17 @@
-"""Finding the assistant's processes under honcho and reading their memory."""
+"""Finding the assistant's processes under supervisord and reading their memory."""
 
 from __future__ import annotations
 
 import subprocess
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
-from bench.system import System, free_port
+from bench.system import System, free_port, free_ports
 
 
 def test_processes_are_found_by_their_procfile_command(tmp_path: Path) -> None:
-    # the shape honcho makes: a parent, then `sh -c <command>` per entry, then the program
+    # a parent, then `sh -c <command>` per entry (supervisord's shape while a shell has not exec'd yet)
     script = (
         "sh -c 'sleep 30; true # .venvs/rasa/bin/rasa run --model m.tar.gz' & "
         "sh -c 'sleep 30; true # .venvs/rasa/bin/rasa run actions --actions bot.actions' & "
@@ -36,17 +37,29 @@ def test_free_port_is_bindable() -> None:
     import socket
 
     port = free_port()
+    assert 1024 < port < 65536  # an ephemeral port, not a privileged or made-up one
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", port))
+        sock.bind(("127.0.0.1", port))  # raises OSError if something holds it
+        assert sock.getsockname() == ("127.0.0.1", port)
 
 
-def test_production_instances_are_named_as_honcho_names_them(tmp_path: Path) -> None:
-    # productie: honcho -c rasa=2 runs `rasa` twice, telling each its name in HONCHO_PROCESS_NAME
+def test_free_ports_are_distinct_and_each_bindable() -> None:
+    import socket
+
+    ports = free_ports(5)
+    assert len(set(ports)) == 5
+    with ExitStack() as stack:
+        for port in ports:
+            stack.enter_context(socket.socket()).bind(("127.0.0.1", port))
+
+
+def test_instances_are_named_as_supervisord_names_them(tmp_path: Path) -> None:
+    # productie: supervisord runs `rasa` twice (numprocs=2), telling each its name in SUPERVISOR_PROCESS_NAME
     script = (
-        "HONCHO_PROCESS_NAME=rasa.1 sh -c 'sleep 30; true # python -m bot.rasa_server run --model m' & "
-        "HONCHO_PROCESS_NAME=rasa.2 sh -c 'sleep 30; true # python -m bot.rasa_server run --model m' & "
-        "HONCHO_PROCESS_NAME=actions.1 sh -c 'sleep 30; true # python -m bot.action_server --actions bot.actions' & "
-        "HONCHO_PROCESS_NAME=bridge.1 sh -c 'sleep 30; true # uvicorn bridge.main:create_app --workers 2' & "
+        "SUPERVISOR_PROCESS_NAME=rasa.1 sh -c 'sleep 30; true # python -m bot.rasa_server run --model m' & "
+        "SUPERVISOR_PROCESS_NAME=rasa.2 sh -c 'sleep 30; true # python -m bot.rasa_server run --model m' & "
+        "SUPERVISOR_PROCESS_NAME=actions.1 sh -c 'sleep 30; true # python -m bot.action_server --actions bot.actions' & "
+        "SUPERVISOR_PROCESS_NAME=bridge sh -c 'sleep 30; true # uvicorn bridge.main:create_app --workers 2' & "
         "sleep 30"
     )
     process = subprocess.Popen(["sh", "-c", script], start_new_session=True)
@@ -69,11 +82,11 @@ def test_production_instances_are_named_as_honcho_names_them(tmp_path: Path) -> 
     assert system.instances("actions") == {"actions.1": "http://127.0.0.1:5201", "actions.2": "http://127.0.0.1:5202"}
 
 
-def test_default_profile_instances_keep_their_plain_names(tmp_path: Path) -> None:
+def test_default_profile_names_its_rasa_servers_and_its_one_action_server(tmp_path: Path) -> None:
     env = {"RASA_PORT": "5005", "ACTIONS_PORT": "5055", "RASA_PORTS": "5005,5006", "BRIDGE_PORT": "1"}
     process = subprocess.Popen(["true"])
     process.wait()
     system = System(env, tmp_path, tmp_path / "log", process, time.monotonic())
-    # RASA_PORTS from the shell does not count outside productie: one Rasa server, as the Procfile starts
-    assert system.instances("rasa") == {"rasa": "http://127.0.0.1:5005"}
+    # the default profile runs RASA_SERVERS Rasa servers on RASA_PORTS and one action server
+    assert system.instances("rasa") == {"rasa.1": "http://127.0.0.1:5005", "rasa.2": "http://127.0.0.1:5006"}
     assert system.instances("actions") == {"actions": "http://127.0.0.1:5055"}

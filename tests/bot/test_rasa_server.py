@@ -106,6 +106,10 @@ def test_endpoint_requests_reuse_one_connection(restore_rasa: None) -> None:
     assert len(peers) == 3 and len(set(peers)) == 1
 
 
+def test_lazy_ted_is_measured_but_not_on_by_default() -> None:
+    assert set(rasa_server.DEFAULT_FIXES) == set(rasa_server.FIXES) - {"lazy-ted"}
+
+
 def test_unknown_fix_is_refused() -> None:
     with pytest.raises(SystemExit, match="unknown fix 'sneller'"):
         rasa_server.install(["sneller"])
@@ -143,6 +147,7 @@ def _answers_of_the_trained_model() -> List[Any]:
     return answers
 
 
+@pytest.mark.model
 def test_eager_build_loads_the_same_model(restore_rasa: None, monkeypatch: pytest.MonkeyPatch) -> None:
     if not MODEL_POINTER.exists():
         pytest.skip("no trained model (models/CURRENT): `make train` first")
@@ -152,3 +157,61 @@ def test_eager_build_loads_the_same_model(restore_rasa: None, monkeypatch: pytes
     monkeypatch.setattr(RasaModel, "load", RasaModel.load)  # undone after the test
     rasa_server.install_eager_build()
     assert _answers_of_the_trained_model() == as_rasa_loads_it
+
+
+def _predictions_along_the_probes(agent: Any) -> List[Any]:
+    """For every probe: the predicted action, then the next one after it, three steps (policy, confidence, scores)."""
+    from rasa.shared.core.events import ActionExecuted, ActionExecutionRejected, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    out: List[Any] = []
+    for text_ in PROBES:
+        parsed = asyncio.run(agent.parse_message(text_))
+        events: List[Any] = [ActionExecuted("action_listen"), UserUttered(text_, parsed["intent"], parsed["entities"])]
+        for _ in range(3):
+            tracker = DialogueStateTracker.from_events("probe", events, slots=agent.domain.slots)
+            prediction = agent.processor.predict_next_with_tracker(tracker)
+            best = max(prediction["scores"], key=lambda s: s["score"])["action"]
+            out.append((text_, best, prediction["policy"], round(prediction["confidence"], 5),
+                        [(s["action"], round(s["score"], 5)) for s in prediction["scores"]]))
+            if best == "action_listen":
+                break
+            events.append(ActionExecuted(best))
+        # a rejected action (a form that could not fill its slot): the ensemble zeroes it, TED must run
+        tracker = DialogueStateTracker.from_events(
+            "probe", [*events[:2], ActionExecutionRejected(out[-1][1] if out[-1][1] != "action_listen" else "utter_greet")],
+            slots=agent.domain.slots,
+        )
+        prediction = agent.processor.predict_next_with_tracker(tracker)
+        out.append((text_, "rejected", prediction["policy"], round(prediction["confidence"], 5),
+                    [(s["action"], round(s["score"], 5)) for s in prediction["scores"]]))
+    return out
+
+
+def test_lazy_ted_predicts_the_same_and_skips_ted_where_a_rule_decides(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not MODEL_POINTER.exists():
+        pytest.skip("no trained model (models/CURRENT): `make train` first")
+    from rasa.core.agent import Agent
+    from rasa.core.policies.ted_policy import TEDPolicy
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    runs = []
+    original_predict = TEDPolicy.predict_action_probabilities
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        runs.append(1)
+        return original_predict(self, *args, **kwargs)
+
+    monkeypatch.setattr(TEDPolicy, "predict_action_probabilities", counting)
+    monkeypatch.setattr(DaskGraphRunner, "run", DaskGraphRunner.run)  # undone after the test
+    agent = Agent.load(str(MODEL_POINTER.parent / MODEL_POINTER.read_text().strip()))
+    as_rasa_predicts = _predictions_along_the_probes(agent)
+    ted_runs_before = len(runs)
+    runs.clear()
+    rasa_server.install_lazy_ted()
+    lazy = _predictions_along_the_probes(agent)
+    assert lazy == as_rasa_predicts
+    assert ted_runs_before == len(as_rasa_predicts)  # Rasa runs TED for every prediction
+    rejected = sum(1 for p in lazy if p[1] == "rejected")
+    assert len(runs) == rejected  # lazily: TED only where no rule or story decides (here: after a rejection)
+    assert {p[2] for p in lazy} >= {"RulePolicy"}

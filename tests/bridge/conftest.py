@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import sqlite3
+import tempfile
 from collections.abc import Iterator
+from contextlib import closing
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic import command
 from alembic.config import Config
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import make_url
 
 from bridge.api.deps import get_rasa
 from bridge.core import db
@@ -20,12 +28,34 @@ SERVICE_TOKEN = "test-service-token"
 STAFF_TOKEN = "test-staff-token"
 
 
-def migrate(database_url: str) -> None:
-    """Run all Alembic migrations on an empty database."""
+def _upgrade(database_url: str) -> None:
     config = Config(str(PROJECT_ROOT / "bridge" / "alembic.ini"))
     config.attributes["database_url"] = database_url
     config.attributes["configure_logger"] = False
     command.upgrade(config, "head")
+
+
+@cache
+def _migrated_sqlite_file() -> Path:
+    """One SQLite file migrated to head per test run (removed at exit)."""
+    directory = Path(tempfile.mkdtemp(prefix="elkedeur-migrated-"))
+    atexit.register(shutil.rmtree, directory, True)
+    _upgrade(f"sqlite:///{directory / 'bridge.db'}")
+    return directory / "bridge.db"
+
+
+def migrate(database_url: str) -> None:
+    """Run all Alembic migrations on an empty database.
+
+    A new SQLite file gets a copy of one file migrated once per run: the same tables and rows,
+    without running every migration again for each of the few hundred tests that need a database.
+    """
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+        with closing(sqlite3.connect(_migrated_sqlite_file())) as source, closing(sqlite3.connect(url.database)) as copy:
+            source.backup(copy)
+        return
+    _upgrade(database_url)
 
 
 class ScriptedRasa:

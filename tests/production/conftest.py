@@ -1,11 +1,12 @@
 """The production profile for real: two Rasa servers, two action servers and two bridge processes
 on fresh PostgreSQL databases and the local Redis, started from Procfile.productie's own lines.
 
-Each process is started on its own (not under honcho, which stops everything when one process
-exits): the failover test kills one Rasa server and the rest must carry on. Two bridge processes
+Each process is started on its own, from its Procfile.productie line, so a test can choose which
+process to kill and when it comes back (under supervisord a killed process is restarted at once;
+tests/e2e/test_reliability_e2e.py tests that): the failover test kills one Rasa server for good. Two bridge processes
 on two ports, sharing the database and Redis, stand for two uvicorn workers (`--workers 2` puts
 them behind one port, where a test cannot choose the worker). The environment and the databases
-come from bench/system.py, which starts the same profile under honcho for `make bench`.
+come from bench/system.py, which starts the same profile under supervisord for `make bench`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import pytest
 from bench.system import Databases, create_databases, free_port, production_overrides
 from bridge.core.config import PROJECT_ROOT
 from scripts.run import PRODUCTION_PROCFILE, process_env
+from scripts.supervise import read_procfile
 from tests.conftest import (
     POSTGRES_ADMIN_URL,
     REDIS_URL,
@@ -36,12 +38,7 @@ STARTUP_TIMEOUT_SECONDS = 600  # two Rasa servers load their model at once on a 
 
 def procfile_commands() -> dict[str, str]:
     """The command of every process type in Procfile.productie."""
-    commands = {}
-    for line in (PROJECT_ROOT / PRODUCTION_PROCFILE).read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, _, command = line.partition(":")
-            commands[name.strip()] = command.strip()
-    return commands
+    return read_procfile(PROJECT_ROOT / PRODUCTION_PROCFILE)
 
 
 @dataclass
@@ -67,7 +64,8 @@ class ProductionSystem:
         self.processes[instance] = subprocess.Popen(
             ["/bin/sh", "-c", command],
             cwd=PROJECT_ROOT,
-            env={**self.env, "HONCHO_PROCESS_NAME": instance, **overrides},
+            # the name supervisord would give it: scripts/instance.sh picks its port by it
+            env={**self.env, "SUPERVISOR_PROCESS_NAME": instance, **overrides},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: kill() takes its children along

@@ -8,6 +8,7 @@ those programs are installed and are skipped, saying so, when they are not.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import secrets
@@ -401,6 +402,40 @@ def test_the_images_hold_the_code_their_commands_start() -> None:
         assert paths, name
         missing = [p for p in paths if not (covered(p, in_image) or covered(p + ".py", in_image))]
         assert missing == [], f"{name} starts {missing}, which its image does not hold"
+
+
+def _first_party_imports(source: Path) -> set[str]:
+    """Dotted names of this repository's modules that a Python file imports (also inside functions)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+    return {name for name in names if (PROJECT_ROOT / name.split(".")[0]).is_dir()}
+
+
+@pytest.mark.parametrize(
+    ("path", "stage_name"),
+    [(p, None) for p in sorted(DEPLOY.glob("Dockerfile.*"))] + [(DEPLOY / "Dockerfile.rasa", "model")],
+    ids=lambda value: value.name if isinstance(value, Path) else str(value or "final"),
+)
+def test_each_image_holds_the_modules_its_code_imports(path: Path, stage_name: str | None) -> None:
+    # A shared package (contract/, knowledge/places.py) that one COPY line forgets breaks only at run time.
+    stage = stages(path)[stage_name] if stage_name else final_stage(path)
+    in_image = copied_paths(stage)
+    from_context = copied_paths([c for c in stage if c.cmd == "COPY" and not c.flags])  # not --from=<stage>
+    files = []
+    for copied in (PROJECT_ROOT / p for p in from_context):
+        files += [copied] if copied.suffix == ".py" else sorted(copied.rglob("*.py"))
+    assert files
+    missing = set()
+    for file in files:
+        for name in _first_party_imports(file):
+            module = name.replace(".", "/")
+            if not any(covered(candidate, in_image) for candidate in (module, module + ".py")):
+                missing.add(f"{file.relative_to(PROJECT_ROOT)} imports {name}")
+    assert sorted(missing) == []
 
 
 @pytest.mark.parametrize("path", sorted(DEPLOY.glob("Dockerfile.*")), ids=lambda p: p.name)

@@ -1,4 +1,4 @@
-"""The production profile's environment and command line, as scripts/run.py builds them (no processes)."""
+"""The production profile's environment and supervised programs, as scripts/run.py builds them (no processes)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from scripts.run import PRODUCTION_PROCFILE, ProfileError, honcho_arguments, process_env
+from scripts.run import ProfileError, process_env, programs
 from tests.production.conftest import procfile_commands
 
 SECRETS = {
@@ -31,7 +31,8 @@ PRODUCTION = {
 @pytest.fixture(autouse=True)
 def _no_outside_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     # Settings of the shell running the tests must not leak into these environments.
-    for name in ("ENVIRONMENT", "RATE_LIMIT_STORAGE_URI", "RASA_URLS", "ACTIONS_URLS", "RASA_LOCK_KEY_PREFIX"):
+    for name in ("ENVIRONMENT", "RATE_LIMIT_STORAGE_URI", "RASA_URLS", "ACTIONS_URLS", "RASA_LOCK_KEY_PREFIX",
+                 "RASA_PORTS", "ACTIONS_PORTS", "RASA_SERVERS", "ELKEDEUR_PROFILE"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -54,16 +55,19 @@ def test_the_production_environment_has_everything_the_procfile_and_endpoints_ne
     assert sorted(name for name in used if name not in env) == []
 
 
-def test_honcho_starts_one_rasa_and_action_server_per_port() -> None:
-    arguments = honcho_arguments(process_env(PRODUCTION))
-    assert arguments[:5] == ["-f", PRODUCTION_PROCFILE, "start", "-c", "rasa=3,actions=3"]
-    assert arguments[5:] == ["rasa", "actions", "bridge", "ready"]
+def test_supervisord_runs_one_rasa_and_action_server_per_port() -> None:
+    started = {p.name: (p.instances, p.scaled) for p in programs(process_env(PRODUCTION))}
+    assert started == {"rasa": (3, True), "actions": (3, True), "bridge": (1, False), "ready": (1, False)}
 
 
-def test_the_default_profile_is_unchanged() -> None:
-    env = process_env({"ELKEDEUR_PROFILE": "standaard", "RASA_MODEL": "models/test.tar.gz"})
-    assert honcho_arguments(env) == ["-f", "Procfile", "start", "rasa", "actions", "bridge", "ready"]
+def test_the_default_profile_runs_two_rasa_servers_on_one_action_server() -> None:
+    env = process_env({"ELKEDEUR_PROFILE": "standaard", "RASA_MODEL": "models/test.tar.gz", "RASA_PORT": "5005"})
+    started = {p.name: (p.instances, p.scaled) for p in programs(env)}
+    assert started == {"rasa": (2, True), "actions": (1, False), "bridge": (1, False), "ready": (1, False)}
+    assert (env["RASA_PORTS"], env["ACTIONS_PORTS"]) == ("5005,5006", env["ACTIONS_PORT"])
     assert "REDIS_HOST" not in env
+    one = process_env({"RASA_MODEL": "models/test.tar.gz", "RASA_SERVERS": "1", "RASA_PORT": "5005"})
+    assert one["RASA_PORTS"] == "5005"
 
 
 @pytest.mark.parametrize(

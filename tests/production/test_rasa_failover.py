@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bridge.services.rasa_pool import RasaInstance, RasaPool
 from tests.production.conftest import ProductionSystem
 
 pytestmark = pytest.mark.e2e
@@ -56,15 +57,17 @@ def test_killing_one_rasa_server_mid_conversation_loses_nothing(rasa_servers: Pr
     conversation_id = bridge.post("/api/conversations").json()["id"]
     send = f"/api/conversations/{conversation_id}/messages"
 
-    # Two messages: with round-robin one lands on each Rasa server.
+    # Two messages, both to the conversation's own Rasa server (the bridge routes by conversation id).
     for message in INTAKE_STEPS[:2]:
         response = bridge.post(send, json={"payload": message})
         assert response.status_code == 200, response.text
         assert response.json()["replies"]
 
-    rasa_servers.kill("rasa.1")
+    home = RasaPool([RasaInstance(url) for url in rasa_servers.rasa_urls], "-").home(conversation_id).rasa_url
+    killed = rasa_servers.rasa_urls.index(home) + 1
+    rasa_servers.kill(f"rasa.{killed}")
 
-    # The next messages are answered by the surviving server, whatever the turn says.
+    # The next messages are answered by the surviving server, from the shared tracker store.
     for message in [INTAKE_STEPS[2], "/greet"]:
         response = bridge.post(send, json={"payload": message})
         assert response.status_code == 200, response.text
@@ -75,7 +78,8 @@ def test_killing_one_rasa_server_mid_conversation_loses_nothing(rasa_servers: Pr
     user_messages = [m["payload"] for m in conversation["messages"] if m["author"] == "user"]
     assert user_messages == [*INTAKE_STEPS, "/greet"]
     # Rasa's own tracker (on PostgreSQL) has every message exactly once: none lost, none doubled.
-    tracker = _tracker(rasa_servers.rasa_urls[1], rasa_servers.env["RASA_TOKEN"], conversation_id)
+    survivor = rasa_servers.rasa_urls[2 - killed]
+    tracker = _tracker(survivor, rasa_servers.env["RASA_TOKEN"], conversation_id)
     assert _user_texts(tracker) == [*INTAKE_STEPS, "/greet"]
 
     health = bridge.get("/health")

@@ -30,7 +30,7 @@ from bridge.privacy.redaction import redact
 from bridge.services.staff import MAX_FAILURES_PER_ADDRESS
 from tests.bridge.conftest import SERVICE_TOKEN
 from tests.bridge.factories import UWV_INTAKE, login, make_case, make_staff
-from tests.bridge.test_console import _csrf, console_login
+from tests.bridge.console.test_routes import _csrf, console_login
 from tests.security import payloads
 from tests.security.conftest import Bridge
 

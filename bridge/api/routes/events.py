@@ -6,18 +6,17 @@ database, then forward live events, skipping any message already sent during the
 
 from __future__ import annotations
 
-import asyncio
-import secrets
-from collections.abc import Callable
 from anyio import to_thread
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect, status
+from fastapi import APIRouter, WebSocket, status
 from sqlalchemy import select
 
 from bridge.core.config import get_settings
 from bridge.core.db import get_sessionmaker
+from bridge.api.websockets import pump
+from bridge.core.tokens import bearer_matches
 from bridge.models import Conversation, Message
 from bridge.services import events
-from bridge.services.conversations import open_case
+from bridge.services.records import open_case
 
 router = APIRouter(tags=["live events"])
 internal_router = APIRouter(tags=["internal"])
@@ -25,64 +24,6 @@ internal_router = APIRouter(tags=["internal"])
 # Messages the channel connectors must push to the person themselves (bot replies come with the POST).
 PUSHED_AUTHORS = ("staff", "system")
 CATCH_UP_LIMIT = 1000
-
-Filter = Callable[[events.Event], bool]
-
-
-def same_origin(websocket: WebSocket) -> bool:
-    """Refuse cross-site WebSocket use of a cookie: a browser always sends Origin."""
-    origin = websocket.headers.get("origin")
-    if origin is None:
-        return True  # not a browser (connectors, tests)
-    return origin.split("://", 1)[-1] == websocket.headers.get("host", "")
-
-
-async def pump(
-    websocket: WebSocket,
-    subscription: events.Subscription,
-    *,
-    first: list[events.Event] | None = None,
-    keep: Filter | None = None,
-    sent_up_to: int = 0,
-) -> None:
-    """Send `first`, then the events of `subscription` until either side goes away.
-
-    Message events with an id <= `sent_up_to` were in the catch-up and are skipped.
-    """
-    receiver = asyncio.create_task(_drain(websocket))
-    try:
-        for event in first or []:
-            await websocket.send_json(event)
-        while True:
-            getter = asyncio.create_task(subscription.get())
-            done, _ = await asyncio.wait({getter, receiver}, return_when=asyncio.FIRST_COMPLETED)
-            if receiver in done:
-                getter.cancel()
-                return
-            event = getter.result()
-            if event["type"] == "overflow":
-                # Too far behind: the client reconnects with ?after= and catches up.
-                await websocket.close(code=status.WS_1013_TRY_AGAIN_LATER)
-                return
-            if event["type"] == "message" and event["message"]["id"] <= sent_up_to:
-                continue
-            if keep is not None and not keep(event):
-                continue
-            await websocket.send_json(event)
-    except (WebSocketDisconnect, RuntimeError):
-        return  # the client went away mid-send
-    finally:
-        receiver.cancel()
-
-
-async def _drain(websocket: WebSocket) -> None:
-    """Read (and ignore) what the client sends, to notice when it disconnects."""
-    try:
-        while True:
-            await websocket.receive_text()
-    except WebSocketDisconnect:
-        return
-
 
 def _conversation_catch_up(conversation_id: str, after: int) -> list[events.Event] | None:
     """Stored messages after `after`, then the current status; None for an unknown conversation."""
@@ -138,9 +79,7 @@ def _pushed(event: events.Event) -> bool:
 
 
 def _service_token_ok(websocket: WebSocket) -> bool:
-    expected = get_settings().bridge_service_token
-    given = (websocket.headers.get("authorization") or "").removeprefix("Bearer ").strip()
-    return bool(expected) and secrets.compare_digest(given.encode(), expected.encode())
+    return bearer_matches(websocket.headers.get("authorization"), get_settings().bridge_service_token)
 
 
 @internal_router.websocket("/internal/events")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request, status
 
-from bridge.api.deps import RasaDep, SessionDep, SettingsDep
-from bridge.api.routes.conversations import _get_or_404
+from bridge.api.deps import RasaDep, SessionDep, SettingsDep, conversation_or_404
 from bridge.knowledge.deps import KnowledgeDep, TodayDep
 from bridge.plan.routes import public_link
 from bridge.schemas.errors import ErrorOut, errors
@@ -33,7 +32,7 @@ def create_plan_link(
     Every call gives a new link and the previous one stops working: the token is stored only hashed,
     so the bridge cannot show an old link again.
     """
-    conversation = _get_or_404(session, conversation_id)
+    conversation = conversation_or_404(session, conversation_id)
     intake = plans.intake_for(session, rasa, conversation)
     try:
         issued = plans.issue_link(session, kb, conversation, intake, today)

@@ -591,6 +591,15 @@
       this.renderBubble(m.author, m.text, m.buttons, m).dataset.id = m.id;
     }
 
+    /** Render the answer of POST .../messages; false when it carries no message ids. */
+    renderAnswer(answer, message) {
+      const replies = (answer && answer.replies) || [];
+      if (!answer || answer.message_id == null || replies.some((r) => r.id == null)) return false;
+      this.renderMessage({ id: answer.message_id, author: "user", text: message.text || null, payload: message.payload || null });
+      replies.forEach((r) => this.renderMessage({ ...r, author: r.author || "bot" }));
+      return true;
+    }
+
     applyStatus(s) {
       if (!s || !s.status) return;
       // A status from GET has no queue or name: keep what the live event told us.
@@ -673,15 +682,18 @@
         // One id per message, reused on every retry: the bridge stores a retried message once.
         const body = JSON.stringify({ ...message, client_message_id: newClientMessageId() });
         const path = "/api/conversations/" + encodeURIComponent(this.id) + "/messages";
+        let answer;
         for (let attempt = 0; ; attempt++) {
-          try { await this.request(path, { method: "POST", body }); break; } catch (error) {
+          try { answer = await this.request(path, { method: "POST", body }); break; } catch (error) {
             // Retry only what may not have arrived: no connection (no status) or a server error.
             const retriable = !error.status || error.status >= 500;
             if (!retriable || attempt >= SEND_RETRIES) throw error;
             await new Promise((resolve) => setTimeout(resolve, 1000 * (attempt + 1)));
           }
         }
-        // Replies are stored with ids; render them from the store so nothing shows twice.
+        // The answer carries the stored ids (of the message and each reply): render it, once, without
+        // reading the conversation back; a bridge that sends no ids gets the old read-back.
+        if (this.renderAnswer(answer, message)) return;
         await this.sync();
       } catch (error) {
         if (error.status === 404) { this.forget(); this.showError("Dit gesprek bestaat niet meer. Wij beginnen een nieuw gesprek."); await this.start(); return; }

@@ -11,6 +11,8 @@ import pytest
         ("restart", "nieuw werk", False, "nlu_fallback"),  # once wiped an intake as "opnieuw"
         ("restart", "nieuw werk in de zorg", True, "inform"),
         ("restart", "begin maar opnieuw", False, "restart"),
+        ("restart", "helemaal opnieuw", False, "restart"),
+        ("restart", "moet ik dan opnieuw een opleiding doen?", True, "inform"),  # a persona's question, not a restart
         ("restart", "/restart", False, "restart"),  # a button is always meant
         ("stop", "stoppen met werken wil ik niet", False, "stop"),
         ("stop", "ik sta op de bouw", True, "inform"),

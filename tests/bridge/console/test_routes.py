@@ -149,3 +149,19 @@ def test_logout_form(client: TestClient) -> None:
 def test_static_assets_are_served(client: TestClient) -> None:
     assert "WebSocket" in client.get("/console/static/console.js").text
     assert client.get("/console/static/console.css").status_code == 200
+
+
+def test_a_form_on_a_closed_case_goes_back_to_the_case_with_the_reason(client: TestClient) -> None:
+    """CaseConflict raised under /console: one exception handler sends the form back (the API answers 409)."""
+    make_staff("UWV", "sanne@uwv.example", name="Sanne")
+    _, case_id = make_case(client)
+    csrf = console_login(client, "sanne@uwv.example")
+    client.post(f"/console/zaken/{case_id}/afsluiten", data={"csrf_token": csrf, "outcome": "geholpen"})
+    for action, data in (("oppakken", {}), ("antwoord", {"text": "Nog iets"}), ("terug-naar-bot", {}),
+                         ("doorzetten", {"queue": "Gemeente Almere", "note": "graag"})):
+        response = client.post(f"/console/zaken/{case_id}/{action}", data={"csrf_token": csrf, **data},
+                               follow_redirects=False)
+        assert response.status_code == 303, action
+        assert response.headers["location"] == f"/console/zaken/{case_id}", action
+        page = client.get(response.headers["location"])
+        assert "Deze zaak is al afgesloten." in page.text, action

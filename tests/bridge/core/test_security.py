@@ -13,10 +13,10 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, ValidationError
 
+from bridge.core.config import Settings
 from bridge.core.security import (
     BODY_TOO_LARGE_MESSAGE,
     RATE_LIMITED_MESSAGE,
-    SecuritySettings,
     content_security_policy,
     install_security,
 )
@@ -28,7 +28,7 @@ class MessageIn(BaseModel):
     text: str
 
 
-def make_settings(**overrides: Any) -> SecuritySettings:
+def make_settings(**overrides: Any) -> Settings:
     """Settings from arguments only (no environment, no .env)."""
     values: dict[str, Any] = {
         "cors_allowed_origins": [],
@@ -42,10 +42,10 @@ def make_settings(**overrides: Any) -> SecuritySettings:
         "rate_limit_storage_uri": "memory://",
     }
     values.update(overrides)
-    return SecuritySettings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
-def make_app(settings: SecuritySettings) -> FastAPI:
+def make_app(settings: Settings) -> FastAPI:
     """A stand-in with the shape of the bridge's public routes."""
     app = FastAPI()
 
@@ -260,7 +260,7 @@ def test_settings_read_comma_separated_lists(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("FRAME_ANCESTORS", f'["{ORIGIN}"]')
     monkeypatch.setenv("MAX_BODY_BYTES", "2048")
     monkeypatch.setenv("RATE_LIMIT_PER_CONVERSATION", "5/second")
-    settings = SecuritySettings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
     assert settings.cors_allowed_origins == [ORIGIN, "http://localhost:8000"]
     assert settings.frame_ancestors == [ORIGIN]
     assert settings.max_body_bytes == 2048
@@ -287,18 +287,13 @@ def test_a_connector_with_the_service_token_is_exempt_from_per_address_limits() 
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
-    from bridge.core.security import SecuritySettings, install_security
-
-    class _Settings(SecuritySettings):
-        bridge_service_token: str = "connector-token"
-
     app = FastAPI()
 
     @app.post("/api/conversations")
     def create() -> dict[str, str]:
         return {"id": "x"}
 
-    install_security(app, _Settings(rate_limit_new_conversations="2/minute"))
+    install_security(app, make_settings(rate_limit_new_conversations="2/minute", bridge_service_token="connector-token"))
     client = TestClient(app)
     trusted = {"Authorization": "Bearer connector-token"}
     assert [client.post("/api/conversations", headers=trusted).status_code for _ in range(4)] == [200] * 4

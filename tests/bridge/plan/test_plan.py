@@ -23,7 +23,7 @@ from bridge.privacy.retention import RetentionPolicy, run_retention
 from bridge.privacy.tracker_store import RasaTrackerStore
 from tests.bridge.conftest import ScriptedRasa
 from tests.bridge.factories import make_staff
-from tests.bridge.test_console import _csrf, console_login
+from tests.bridge.console.test_routes import _csrf, console_login
 from tests.bridge.tracker_support import TrackerDB, age_conversation, tracker_db  # noqa: F401
 
 ADVICE_REPLIES = [
@@ -59,8 +59,9 @@ def plan_link(client: TestClient, conversation_id: str) -> dict[str, Any]:
 
 def test_advice_is_followed_by_the_offer(client: TestClient, rasa: ScriptedRasa) -> None:
     _, replies = advised(client, rasa, WERKZOEKENDE)
-    assert replies[-1] == {"text": "Wilt u dit als overzicht bewaren?",
-                           "buttons": [{"title": "Ja, bewaar mijn plan", "payload": "/plan"}]}
+    assert (replies[-1]["author"], replies[-1]["text"], replies[-1]["buttons"]) == (
+        "system", "Wilt u dit als overzicht bewaren?", [{"title": "Ja, bewaar mijn plan", "payload": "/plan"}]
+    )
     # Not after every reply: a question of the intake gets no offer.
     conversation_id = str(client.post("/api/conversations").json()["id"])
     rasa.replies = [{"recipient_id": "x", "text": "In welke gemeente woont u?"}]
@@ -144,7 +145,9 @@ def test_no_plan_before_advice(client: TestClient, rasa: ScriptedRasa) -> None:
     assert response.json()["detail"].startswith("U heeft nog geen advies gekregen")
     # The button's payload in the chat gets a friendly answer from the bridge, not an error.
     replies = client.post(f"/api/conversations/{conversation_id}/messages", json={"payload": "/plan"}).json()
-    assert replies["replies"] == [{"text": plan_offer.NO_ADVICE_TEXT, "buttons": []}]
+    assert [(r["author"], r["text"], r["buttons"]) for r in replies["replies"]] == [
+        ("system", plan_offer.NO_ADVICE_TEXT, [])
+    ]
     assert all(message != "/plan" for _, message in rasa.received)  # never sent to Rasa
     assert client.post("/api/conversations/00000000-0000-4000-8000-000000000000/plan").status_code == 404
 
@@ -346,7 +349,7 @@ def test_migration_0008_up_and_down(database_url: str) -> None:
     from alembic import command
     from sqlalchemy import inspect
 
-    from tests.bridge.test_migrations import _config
+    from tests.bridge.alembic.test_migrations import _config
     from bridge.core.db import make_engine
 
     config = _config(database_url)

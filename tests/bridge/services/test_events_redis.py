@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 import redis
@@ -12,6 +13,8 @@ import redis
 from bridge.services.events import OVERFLOW, Event, Subscription
 from bridge.services.events_redis import RedisEventHub
 from tests.conftest import REDIS_URL, _redis_available
+
+END: Event = {"type": "typing", "author": "end-of-test"}  # a marker: what came before it is all there was
 
 
 @pytest.fixture
@@ -26,6 +29,16 @@ async def _next(subscription: Subscription) -> Event:
     return await asyncio.wait_for(subscription.get(), 10)
 
 
+async def _eventually(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
+    """Poll a condition (in a thread: it may call Redis) until it holds or the deadline passes."""
+    deadline = time.monotonic() + timeout
+    while not await asyncio.to_thread(condition):
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
+
+
 def test_an_event_published_by_one_worker_reaches_the_subscriber_of_another(prefix: str) -> None:
     worker_a, worker_b = RedisEventHub(REDIS_URL, prefix=prefix), RedisEventHub(REDIS_URL, prefix=prefix)
 
@@ -35,15 +48,15 @@ def test_an_event_published_by_one_worker_reaches_the_subscriber_of_another(pref
             await asyncio.to_thread(worker_a.publish, "conversation:1", {"type": "typing", "author": "staff"})
             await asyncio.to_thread(worker_a.publish, "conversation:2", {"type": "typing", "author": "bot"})
             await asyncio.to_thread(worker_a.publish, "conversation:1", {"type": "status", "status": "medewerker"})
-            received = [await _next(subscription), await _next(subscription)]
-            await asyncio.sleep(0.3)
-            assert subscription._queue.empty()  # nothing of conversation:2, nothing twice
+            # Redis keeps one publisher's order: anything of conversation:2, or a copy, would come before this.
+            await asyncio.to_thread(worker_a.publish, "conversation:1", END)
+            received = [await _next(subscription) for _ in range(3)]
         await worker_b.aclose()
         return received
 
     received = asyncio.run(scenario())
     worker_a.close()
-    assert received == [{"type": "typing", "author": "staff"}, {"type": "status", "status": "medewerker"}]
+    assert received == [{"type": "typing", "author": "staff"}, {"type": "status", "status": "medewerker"}, END]
 
 
 def test_subscribers_in_the_same_worker_share_one_redis_subscription(prefix: str) -> None:
@@ -57,8 +70,8 @@ def test_subscribers_in_the_same_worker_share_one_redis_subscription(prefix: str
             await asyncio.to_thread(hub.publish, "queue:UWV", {"type": "case", "change": "new"})
             assert await _next(first) == await _next(second) == {"type": "case", "change": "new"}
         assert hub.subscribed_topics() == set()
-        await asyncio.sleep(0.2)  # the UNSUBSCRIBE reaches Redis
-        assert probe.pubsub_numsub(f"{prefix}queue:UWV") == [(f"{prefix}queue:UWV".encode(), 0)]
+        # The UNSUBSCRIBE reaches Redis soon after; poll for it with a deadline.
+        assert await _eventually(lambda: probe.pubsub_numsub(f"{prefix}queue:UWV")[0][1] == 0)
         await hub.aclose()
 
     asyncio.run(scenario())
@@ -96,17 +109,16 @@ def test_a_lost_redis_connection_tells_subscribers_to_catch_up(prefix: str) -> N
             for client in ours:
                 admin.client_kill_filter(_id=client["id"])
             event = await _next(subscription)
-            # redis-py reconnects and subscribes again: later events arrive once more
-            # (published until one arrives: how long the reconnect takes is not the point here).
+            # redis-py reconnects and subscribes again: later events arrive once more (published until
+            # one arrives, up to a deadline: how long the reconnect takes is not the point here).
             later: Event = OVERFLOW
-            for _ in range(60):
+            deadline = time.monotonic() + 30
+            while later == OVERFLOW and time.monotonic() < deadline:
                 await asyncio.to_thread(hub.publish, "conversation:9", {"type": "typing", "author": "bot"})
                 try:
                     later = await asyncio.wait_for(subscription.get(), 0.5)
                 except TimeoutError:
                     continue
-                if later != OVERFLOW:
-                    break
             assert later == {"type": "typing", "author": "bot"}
         await hub.aclose()
         return event

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from bridge.api.deps import get_rasa
 from bridge.core.db import get_session, get_sessionmaker
 from bridge.models import Conversation, HandoffCase, Message
+from bridge.services import reliability
 from bridge.services.conversations import handle_user_message
 from bridge.services.rasa_client import RasaClient
 from bridge.services.reliability import BOT_UNAVAILABLE_NOTICE, LEAVE_QUESTION_PAYLOAD
@@ -32,10 +33,19 @@ def _messages(conversation_id: str) -> list[Message]:
         )
 
 
-def _post(client: TestClient, conversation_id: str, **body: Any) -> Any:
+def _answer(client: TestClient, conversation_id: str, **body: Any) -> Any:
     response = client.post(f"/api/conversations/{conversation_id}/messages", json=body)
     assert response.status_code == 200, response.text
-    return response.json()["replies"]
+    return response.json()
+
+
+def _shown(replies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What the person sees of the replies (their ids are checked in the tests about ids)."""
+    return [{"text": reply["text"], "buttons": reply["buttons"]} for reply in replies]
+
+
+def _post(client: TestClient, conversation_id: str, **body: Any) -> Any:
+    return _shown(_answer(client, conversation_id, **body)["replies"])
 
 
 def _assert_unavailable_notice(replies: list[dict[str, Any]]) -> None:
@@ -143,9 +153,10 @@ def test_empty_answer_with_a_healthy_action_server_stays_empty(client: TestClien
     with get_sessionmaker()() as session:
         conversation = session.get(Conversation, conversation_id)
         assert conversation is not None
-        replies = handle_user_message(session, rasa, conversation, text="hm", payload=None,  # type: ignore[arg-type]
-                                      actions_healthy=lambda: True)
-    assert replies == []
+        turn = handle_user_message(session, rasa, conversation, text="hm", payload=None,  # type: ignore[arg-type]
+                                   actions_healthy=lambda: True)
+    assert turn.replies == []
+    assert turn.message_id == _messages(conversation_id)[0].id
 
 
 def test_same_client_message_id_is_stored_once(client: TestClient, rasa: ScriptedRasa) -> None:
@@ -178,26 +189,37 @@ def test_retry_after_a_failure_returns_the_notice_without_storing_twice(client: 
     assert rasa.received == []  # a duplicate is never sent on: a new message continues the conversation
 
 
-def test_concurrent_duplicates_are_stored_once(client: TestClient, rasa: ScriptedRasa) -> None:
+def test_concurrent_duplicates_are_stored_once(
+    client: TestClient, rasa: ScriptedRasa, monkeypatch: pytest.MonkeyPatch
+) -> None:
     conversation_id = _new_conversation(client)
-    original_send = rasa.send
+    first_with_rasa, retry_waiting = threading.Event(), threading.Event()
+    original_send, original_wait = rasa.send, reliability.replies_for_duplicate
 
-    def slow_send(sender_id: str, message: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        time.sleep(0.5)  # the retry arrives while the first attempt is still with Rasa
+    def held_send(sender_id: str, message: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        first_with_rasa.set()
+        # Rasa answers only once the retry waits for this attempt: the race happens every run.
+        assert retry_waiting.wait(timeout=10), "the retry never waited for the first attempt"
         return original_send(sender_id, message, metadata)
 
-    rasa.send = slow_send  # type: ignore[method-assign]
+    def noted_wait(*args: Any, **kwargs: Any) -> Any:
+        retry_waiting.set()
+        return original_wait(*args, **kwargs)
+
+    rasa.send = held_send  # type: ignore[method-assign]
+    monkeypatch.setattr(reliability, "replies_for_duplicate", noted_wait)
     results: list[Any] = [None, None]
 
     def post(index: int) -> None:
         results[index] = _post(client, conversation_id, text="hallo", client_message_id="same")
 
-    threads = [threading.Thread(target=post, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-        time.sleep(0.05)
-    for thread in threads:
+    first, retry = (threading.Thread(target=post, args=(i,)) for i in range(2))
+    first.start()
+    assert first_with_rasa.wait(timeout=10)
+    retry.start()
+    for thread in (first, retry):
         thread.join(timeout=30)
+        assert not thread.is_alive()
     assert results[0] == results[1] == [{"text": "Goedendag!", "buttons": []}]
     assert rasa.received == [(conversation_id, "hallo")]
     assert [m.author for m in _messages(conversation_id)] == ["user", "bot"]
@@ -220,8 +242,9 @@ def test_retry_of_a_message_whose_first_attempt_died_is_sent_once_more(client: T
         session.commit()
         conversation = session.get(Conversation, conversation_id)
         assert conversation is not None
-        replies = handle_user_message(session, rasa, conversation, text="ik woon in Almere", payload=None,  # type: ignore[arg-type]
-                                      client_message_id="crash-1", duplicate_wait_s=0.0)
+        turn = handle_user_message(session, rasa, conversation, text="ik woon in Almere", payload=None,  # type: ignore[arg-type]
+                                   client_message_id="crash-1", duplicate_wait_s=0.0)
+    replies = _shown(turn.replies)
     assert replies == [{"text": "Goedendag!", "buttons": []}]
     assert rasa.received == [(conversation_id, "ik woon in Almere")]
     assert [(m.author, m.delivered) for m in _messages(conversation_id)] == [("user", True), ("bot", True)]

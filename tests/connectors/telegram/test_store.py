@@ -161,7 +161,9 @@ def test_state_of_the_single_file_connector_is_taken_over(tmp_path: Path) -> Non
     engine = create_engine(f"sqlite:///{path}")
     try:
         with engine.connect() as connection:
-            assert set(inspect(connection).get_table_names()) == {"telegram_chats", "telegram_updates", "telegram_meta"}
+            assert set(inspect(connection).get_table_names()) == {
+                "telegram_chats", "telegram_updates", "telegram_meta", "telegram_alembic_version"
+            }
     finally:
         engine.dispose()
 

@@ -32,14 +32,41 @@ def test_message_goes_to_rasa_and_replies_come_back(client: TestClient, rasa: Sc
     ]
     response = client.post(f"/api/conversations/{conversation_id}/messages", json={"text": "hallo"})
     assert response.status_code == 200
-    assert response.json() == {
-        "replies": [{"text": "Wie bent u?", "buttons": [{"title": "Werkgever", "payload": "/inform_werkgever"}]}]
-    }
     assert rasa.received == [(conversation_id, "hallo")]
-    assert [(m.author, m.text, m.delivered) for m in _messages(conversation_id)] == [
+    stored = _messages(conversation_id)
+    assert [(m.author, m.text, m.delivered) for m in stored] == [
         ("user", "hallo", True),
         ("bot", "Wie bent u?", True),
     ]
+    # The stored ids come along (issue 19), so a channel renders and de-duplicates without a GET.
+    assert response.json() == {
+        "message_id": stored[0].id,
+        "replies": [{"id": stored[1].id, "author": "bot", "text": "Wie bent u?",
+                     "buttons": [{"title": "Werkgever", "payload": "/inform_werkgever"}]}],
+    }
+    assert client.get(f"/api/conversations/{conversation_id}").json()["messages"][1]["id"] == stored[1].id
+
+
+def test_the_replies_of_one_message_are_stored_in_one_commit(client: TestClient, rasa: ScriptedRasa) -> None:
+    """A retry sees all of a turn's replies or none (issue 18): one commit for the privacy notice and every reply."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    conversation_id = _new_conversation(client)
+    rasa.replies = [{"recipient_id": conversation_id, "text": "Eén"}, {"recipient_id": conversation_id, "text": "Twee"}]
+    visible_after_commit: list[int] = []
+    listener = lambda session: visible_after_commit.append(len(_messages(conversation_id)))  # noqa: E731
+    event.listen(Session, "after_commit", listener)
+    try:
+        replies = client.post(f"/api/conversations/{conversation_id}/messages",
+                              json={"text": "bel 0612345678"}).json()["replies"]
+    finally:
+        event.remove(Session, "after_commit", listener)
+    assert [r["author"] for r in replies] == ["system", "bot", "bot"]  # the privacy notice, then Rasa's two
+    stored = _messages(conversation_id)
+    assert [m.id for m in stored[1:]] == [r["id"] for r in replies]
+    # The user's message was committed on its own (before Rasa saw it); the three replies together.
+    assert visible_after_commit == [1, 4]
 
 
 def test_payload_is_forwarded_as_is(client: TestClient, rasa: ScriptedRasa) -> None:
@@ -52,7 +79,7 @@ def test_message_is_stored_even_when_rasa_is_down(client: TestClient, rasa: Scri
     conversation_id = _new_conversation(client)
     rasa.down = True
     response = client.post(f"/api/conversations/{conversation_id}/messages", json={"text": "ik zoek werk"})
-    # Since issue 8: a Dutch notice (200) instead of a bare 503; see tests/bridge/test_reliability.py.
+    # Since issue 8: a Dutch notice (200) instead of a bare 503; see tests/bridge/services/test_reliability.py.
     assert response.status_code == 200
     assert "bewaard" in response.json()["replies"][0]["text"]
     stored = _messages(conversation_id)[0]

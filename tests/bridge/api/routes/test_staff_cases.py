@@ -61,7 +61,7 @@ def test_claim_read_and_reply_reach_the_user(client: TestClient, rasa: ScriptedR
     assert ("staff", "Goedemiddag, ik help u.") in [(m["author"], m["text"]) for m in public]
     rasa.received.clear()
     answer = client.post(f"/api/conversations/{conversation_id}/messages", json={"text": "Dank u"})
-    assert answer.json() == {"replies": []}
+    assert answer.json()["replies"] == []  # the medewerker answers live
     assert rasa.received == []
     assert _audit(case_id) == ["claim", "case_view", "reply"]
 
