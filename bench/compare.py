@@ -49,8 +49,9 @@ BEFORE_ENV = ("RASA_SERVER_FIXES=validator,sqlite-wal,kept-sessions,eager-build"
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--variants", default=DEFAULT_VARIANTS, help="standaard and/or productie-N, in this order")
-    parser.add_argument("--budget-s", type=float, default=420.0,
-                        help="time limit of each variant's run, its cold start included")
+    parser.add_argument(
+        "--budget-s", type=float, default=420.0, help="time limit of each variant's run, its cold start included"
+    )
     parser.add_argument("--note", default="", help="free text stored with every variant's result")
     parser.add_argument("--rates", default=DEFAULT_RATES, help="open-loop arrival rates, msg/s (every variant)")
     parser.add_argument("--step-s", type=float, default=12.0, help="length of one open-loop step (max)")
@@ -58,13 +59,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--closed-s", type=float, default=20.0, help="length of each saturation run")
     parser.add_argument("--paired-rounds", type=int, default=1, help="paired one-client rounds (0: none)")
     parser.add_argument("--seed", type=int, default=9)
-    parser.add_argument("--bridge-workers", type=int, default=run.DEFAULT_BRIDGE_WORKERS,
-                        help="uvicorn workers of the bridge in the productie variants")
-    parser.add_argument("--pause-s", type=float, default=15.0,
-                        help="quiet pause between variants (the previous one's processes and databases go away)")
+    parser.add_argument(
+        "--bridge-workers",
+        type=int,
+        default=run.DEFAULT_BRIDGE_WORKERS,
+        help="uvicorn workers of the bridge in the productie variants",
+    )
+    parser.add_argument(
+        "--pause-s",
+        type=float,
+        default=15.0,
+        help="quiet pause between variants (the previous one's processes and databases go away)",
+    )
     parser.add_argument("--out", type=Path, default=run.RESULTS_DIR)
-    parser.add_argument("--from-runs", nargs="+", type=Path, metavar="JSON",
-                        help="build the table from finished bench.run results instead of running")
+    parser.add_argument(
+        "--from-runs",
+        nargs="+",
+        type=Path,
+        metavar="JSON",
+        help="build the table from finished bench.run results instead of running",
+    )
     args = parser.parse_args(argv)
     args.variants = [v for v in args.variants.split(",") if v]
     bad = [v for v in args.variants if not _VARIANT.match(v)]
@@ -241,7 +255,7 @@ def build_comparison(runs: list[tuple[dict[str, Any], str]], command: str = "") 
             "rates": first.get("rates"),
             "budget_s": first.get("budget_s"),
             "seed": first.get("seed"),
-            "step_s": {v["variant"]: r["meta"].get("step_s") for v, (r, _) in zip(variants, runs)},
+            "step_s": {v["variant"]: r["meta"].get("step_s") for v, (r, _) in zip(variants, runs, strict=False)},
             "command": command,
             "note": first.get("note", ""),
         },
@@ -278,12 +292,17 @@ def render_comparison(comparison: dict[str, Any]) -> str:
         lines += ["", f"Command: `{meta['command']}`"]
     if meta.get("note"):
         lines += ["", f"Note: {meta['note']}"]
-    lines += ["", "| variant | profile | Rasa servers | bridge workers | load average at start | cold start s | run |",
-              "|---|---|---:|---:|---|---:|---|"]
+    lines += [
+        "",
+        "| variant | profile | Rasa servers | bridge workers | load average at start | cold start s | run |",
+        "|---|---|---:|---:|---|---:|---|",
+    ]
     for v in variants:
         load = " / ".join(f"{x:g}" for x in v["loadavg_at_start"] or [])
-        lines.append(f"| {v['variant']} | {v['profile']} | {v['rasa_instances']} | {v['bridge_workers']} | {load} "
-                     f"| {fmt(v['cold_start_s'])} | `{v['source']}` |")
+        lines.append(
+            f"| {v['variant']} | {v['profile']} | {v['rasa_instances']} | {v['bridge_workers']} | {load} "
+            f"| {fmt(v['cold_start_s'])} | `{v['source']}` |"
+        )
 
     lines += ["", "## Open loop (Poisson arrivals): achieved msg/s and latency in ms", "",
               "| rate | variant | direct msg/s | direct p50 | direct p95 | bridge msg/s | bridge p50 | bridge p95 "
@@ -318,17 +337,30 @@ def render_comparison(comparison: dict[str, Any]) -> str:
             f"| {fmt(v['sustained_bridge_rate'], ' msg/s')} | {fmt(cpu.get('direct'))} / {fmt(cpu.get('bridge'))} |"
         )
 
-    lines += ["", "## Memory (peak RSS under load, MiB; instances and workers summed)", "",
-              "| variant | rasa | actions | bridge | total |", "|---|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        "## Memory (peak RSS under load, MiB; instances and workers summed)",
+        "",
+        "| variant | rasa | actions | bridge | total |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for v in variants:
         rss = v["rss_peak_mb"]
-        lines.append(f"| {v['variant']} | {fmt(rss.get('rasa'))} | {fmt(rss.get('actions'))} "
-                     f"| {fmt(rss.get('bridge'))} | {fmt(rss.get('total'))} |")
+        lines.append(
+            f"| {v['variant']} | {fmt(rss.get('rasa'))} | {fmt(rss.get('actions'))} "
+            f"| {fmt(rss.get('bridge'))} | {fmt(rss.get('total'))} |"
+        )
 
-    lines += ["", "## CPU at saturation (bridge closed loop, cores; instances summed)", "",
-              f"Of {meta.get('cpus')} cores. PostgreSQL and Redis count all their server processes on the machine; "
-              "`machine` is all busy CPU, whoever used it.", "",
-              "| variant | " + " | ".join(CPU_COLUMNS) + " |", "|---|" + "---:|" * len(CPU_COLUMNS)]
+    lines += [
+        "",
+        "## CPU at saturation (bridge closed loop, cores; instances summed)",
+        "",
+        f"Of {meta.get('cpus')} cores. PostgreSQL and Redis count all their server processes on the machine; "
+        "`machine` is all busy CPU, whoever used it.",
+        "",
+        "| variant | " + " | ".join(CPU_COLUMNS) + " |",
+        "|---|" + "---:|" * len(CPU_COLUMNS),
+    ]
     for v in variants:
         cores = v["cpu_cores_saturation"]
         lines.append(f"| {v['variant']} | " + " | ".join(fmt(cores.get(name)) for name in CPU_COLUMNS) + " |")
@@ -422,12 +454,17 @@ def reference_lines(comparison: dict[str, Any]) -> list[str]:
     rows = comparison.get("reference", [])
     if not rows:
         return []
-    lines = ["", "## Elke Deur ÷ reference (Rasa's starter bot, same run, same rates)", "",
-             f"Elke Deur through the bridge (`POST /api/conversations/{{id}}/messages`) against the starter bot "
-             f"through Rasa's REST channel (it has no bridge). Sustained: highest open-loop rate with p95 ≤ "
-             f"{TARGET_P95_MS:g} ms, no more than 1 % errors; saturation: the closed loop.", "",
-             "| variant | sustained, bridge | reference sustained | ÷ | saturation, bridge | reference saturation | ÷ |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "",
+        "## Elke Deur ÷ reference (Rasa's starter bot, same run, same rates)",
+        "",
+        f"Elke Deur through the bridge (`POST /api/conversations/{{id}}/messages`) against the starter bot "
+        f"through Rasa's REST channel (it has no bridge). Sustained: highest open-loop rate with p95 ≤ "
+        f"{TARGET_P95_MS:g} ms, no more than 1 % errors; saturation: the closed loop.",
+        "",
+        "| variant | sustained, bridge | reference sustained | ÷ | saturation, bridge | reference saturation | ÷ |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for row in rows:
         lines.append(
             f"| {row['variant']} | {fmt(row['sustained_bridge'], ' msg/s')} | "
@@ -438,11 +475,14 @@ def reference_lines(comparison: dict[str, Any]) -> list[str]:
     by_name = {v["variant"]: v for v in comparison["variants"]}
     before, after = by_name.get(BEFORE), by_name.get(BASELINE)
     if before and after:
-        lines += ["", f"Before ÷ after ({BEFORE} → {BASELINE}): sustained through the bridge "
-                  f"{fmt(before['sustained_bridge_rate'], ' msg/s')} → {fmt(after['sustained_bridge_rate'], ' msg/s')}, "
-                  f"saturation {fmt(before['closed_loop']['bridge'].get('achieved_rate'), ' msg/s')} → "
-                  f"{fmt(after['closed_loop']['bridge'].get('achieved_rate'), ' msg/s')} "
-                  f"(× {_ratio(after['closed_loop']['bridge'].get('achieved_rate'), before['closed_loop']['bridge'].get('achieved_rate'))})."]
+        lines += [
+            "",
+            f"Before ÷ after ({BEFORE} → {BASELINE}): sustained through the bridge "
+            f"{fmt(before['sustained_bridge_rate'], ' msg/s')} → {fmt(after['sustained_bridge_rate'], ' msg/s')}, "
+            f"saturation {fmt(before['closed_loop']['bridge'].get('achieved_rate'), ' msg/s')} → "
+            f"{fmt(after['closed_loop']['bridge'].get('achieved_rate'), ' msg/s')} "
+            f"(× {_ratio(after['closed_loop']['bridge'].get('achieved_rate'), before['closed_loop']['bridge'].get('achieved_rate'))}).",
+        ]
     return lines
 
 
@@ -466,8 +506,11 @@ def main(argv: list[str] | None = None) -> Path:
     command = "python -m bench.compare " + " ".join(argv if argv is not None else sys.argv[1:])
     if args.from_runs:
         runs = [(json.loads(p.read_text(encoding="utf-8")), _relative(p)) for p in args.from_runs]
-        stem = runs[0][0]["meta"]["started"].replace(" ", "-").replace(":", "") + "-" + result_name(
-            [variant_name(r["meta"]) for r, _ in runs])
+        stem = (
+            runs[0][0]["meta"]["started"].replace(" ", "-").replace(":", "")
+            + "-"
+            + result_name([variant_name(r["meta"]) for r, _ in runs])
+        )
     else:
         stem = datetime.now().strftime("%Y-%m-%d-%H%M") + "-" + result_name(args.variants)
         runs_dir = args.out / stem
@@ -483,7 +526,9 @@ def main(argv: list[str] | None = None) -> Path:
             except BaseException:
                 if runs:
                     done = " ".join(source for _, source in runs)
-                    print(f"==> {variant} failed; table of the finished ones: python -m bench.compare --from-runs {done}")
+                    print(
+                        f"==> {variant} failed; table of the finished ones: python -m bench.compare --from-runs {done}"
+                    )
                 raise
             runs.append((json.loads(json_path.read_text(encoding="utf-8")), _relative(json_path)))
     comparison = build_comparison(runs, command.strip())

@@ -59,8 +59,12 @@ def load_cases(directory: Path = HELDOUT_DIR, pattern: str = "heldout_*.yml") ->
     cases = []
     for path in sorted(directory.glob(pattern)):
         for row in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
-            cases.append(Case(**{k: row.get(k) for k in ("text", "rol", "uitkering", "gemeente", "sector")},
-                              persona=row.get("persona") or ""))
+            cases.append(
+                Case(
+                    **{k: row.get(k) for k in ("text", "rol", "uitkering", "gemeente", "sector")},
+                    persona=row.get("persona") or "",
+                )
+            )
     return cases
 
 
@@ -126,12 +130,14 @@ def errors(outcomes: Iterable[Outcome]) -> list[str]:
 
 def report(result: dict) -> str:
     pct = lambda key: f"{100 * result[key]:.1f} %"  # noqa: E731
-    return "\n".join([
-        f"{result['n']} messages ({result['n_in_scope']} in scope, {result['n_out_of_scope']} out of scope)",
-        f"rol        right {pct('rol_right')}  asked {pct('rol_asked')}  wrong {pct('rol_wrong')}",
-        *(f"{slot:<10} found {pct(slot + '_found')}  false fill {pct(slot + '_false_fill')}" for slot in SLOTS),
-        f"out of scope given a rol: {result['out_of_scope_given_rol']} of {result['n_out_of_scope']}",
-    ])
+    return "\n".join(
+        [
+            f"{result['n']} messages ({result['n_in_scope']} in scope, {result['n_out_of_scope']} out of scope)",
+            f"rol        right {pct('rol_right')}  asked {pct('rol_asked')}  wrong {pct('rol_wrong')}",
+            *(f"{slot:<10} found {pct(slot + '_found')}  false fill {pct(slot + '_false_fill')}" for slot in SLOTS),
+            f"out of scope given a rol: {result['out_of_scope_given_rol']} of {result['n_out_of_scope']}",
+        ]
+    )
 
 
 def evaluate_started_system(cases: Sequence[Case]) -> list[Outcome]:
@@ -152,8 +158,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--base-url", help="a running bridge; default: start one")
     parser.add_argument("--errors", action="store_true", help="list every wrong rol and slot")
     parser.add_argument("--json", type=Path, help="write the scores and every outcome here")
-    parser.add_argument("--files", default="heldout_*.yml",
-                        help="which files of tests/bot/eerste_berichten (vers_*.yml: the set kept unseen)")
+    parser.add_argument(
+        "--files",
+        default="heldout_*.yml",
+        help="which files of tests/bot/eerste_berichten (vers_*.yml: the set kept unseen)",
+    )
     args = parser.parse_args(argv)
     cases = load_cases(pattern=args.files)
     outcomes = run(args.base_url, cases) if args.base_url else evaluate_started_system(cases)
@@ -162,9 +171,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\n".join(errors(outcomes)))
     print(report(result))
     if args.json:
-        args.json.write_text(json.dumps(
-            {"scores": result, "outcomes": [{**asdict(o.case), "got": o.slots} for o in outcomes]},
-            ensure_ascii=False, indent=1), encoding="utf-8")
+        args.json.write_text(
+            json.dumps(
+                {"scores": result, "outcomes": [{**asdict(o.case), "got": o.slots} for o in outcomes]},
+                ensure_ascii=False,
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
     return 0
 
 

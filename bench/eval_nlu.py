@@ -103,13 +103,17 @@ def train(name: str, pipeline: List[Dict[str, Any]], nlu_dir: Path, work: Path) 
     """Train one pipeline; returns (model path, seconds)."""
     from rasa.model_training import train_nlu
 
-    cfg = {"recipe": "default.v1", "language": "nl", "assistant_id": "elke-deur-eval",
-           "pipeline": pipeline, "policies": None}
+    cfg = {
+        "recipe": "default.v1",
+        "language": "nl",
+        "assistant_id": "elke-deur-eval",
+        "pipeline": pipeline,
+        "policies": None,
+    }
     cfg_path = work / f"config-{name.replace('+', '_')}.yml"
     cfg_path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
     start = time.monotonic()
-    model = train_nlu(str(cfg_path), str(nlu_dir), str(work / "models"),
-                      fixed_model_name=name.replace("+", "_"))
+    model = train_nlu(str(cfg_path), str(nlu_dir), str(work / "models"), fixed_model_name=name.replace("+", "_"))
     return str(model), time.monotonic() - start
 
 
@@ -129,13 +133,13 @@ def score(examples: List[Dict[str, Any]], parsed: List[Dict[str, Any]]) -> Dict[
     labels = sorted(set(gold))
     res: Dict[str, Any] = {
         "intent_macro_f1": float(f1_score(gold, pred, labels=labels, average="macro", zero_division=0)),
-        "intent_accuracy": sum(g == p for g, p in zip(gold, pred)) / len(gold),
-        "intent_confusions": Counter((g, p) for g, p in zip(gold, pred) if g != p).most_common(15),
+        "intent_accuracy": sum(g == p for g, p in zip(gold, pred, strict=False)) / len(gold),
+        "intent_confusions": Counter((g, p) for g, p in zip(gold, pred, strict=False) if g != p).most_common(15),
         "entities": {},
         "entity_errors": [],
     }
     counts = {t: [0, 0, 0] for t in ENTITY_TYPES}  # tp, fp, fn
-    for ex, p in zip(examples, parsed):
+    for ex, p in zip(examples, parsed, strict=False):
         got = {(e["entity"], str(e.get("value"))) for e in p.get("entities", [])}
         for t in ENTITY_TYPES:
             g = {x for x in ex["entities"] if x[0] == t}
@@ -153,7 +157,9 @@ def score(examples: List[Dict[str, Any]], parsed: List[Dict[str, Any]]) -> Dict[
         f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
         res["entities"][t] = {"precision": prec, "recall": rec, "f1": f1, "support": tp + fn}
     res["errors_intent"] = [
-        {"text": e["text"], "gold": e["intent"], "pred": p} for e, p in zip(examples, pred) if e["intent"] != p
+        {"text": e["text"], "gold": e["intent"], "pred": p}
+        for e, p in zip(examples, pred, strict=False)
+        if e["intent"] != p
     ]
     return res
 
@@ -180,8 +186,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--epochs", type=int, default=50)
     parser.add_argument("--work", type=Path, default=ROOT / "var/eval-nlu")
     parser.add_argument("--show-errors", type=int, default=25)
-    parser.add_argument("--reuse", action="store_true",
-                        help="score models already in --work/models (after a change to a non-trained component)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="score models already in --work/models (after a change to a non-trained component)",
+    )
     args = parser.parse_args(argv)
 
     os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
@@ -196,8 +205,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     seen = training_texts(args.nlu)
     leaked = [e["text"] for e in examples if str(e["text"]).lower().strip() in seen]
     n_ents = sum(len(e["entities"]) for e in examples)
-    print(f"held-out: {len(examples)} examples, {n_ents} entity annotations, "
-          f"{len({e['intent'] for e in examples})} intents; identical to a training example: {len(leaked)}")
+    print(
+        f"held-out: {len(examples)} examples, {n_ents} entity annotations, "
+        f"{len({e['intent'] for e in examples})} intents; identical to a training example: {len(leaked)}"
+    )
     for text in leaked:
         print(f"  leaked: {text!r}")
 
@@ -220,8 +231,13 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     print("\n== Comparison on the held-out set (entity columns: F1 over canonical values)")
     print(_table(results))
-    best = max(results, key=lambda n: results[n]["intent_macro_f1"] + sum(
-        results[n]["entities"][t]["f1"] for t in ("gemeente", "uitkering", "sector")))
+    best = max(
+        results,
+        key=lambda n: (
+            results[n]["intent_macro_f1"]
+            + sum(results[n]["entities"][t]["f1"] for t in ("gemeente", "uitkering", "sector"))
+        ),
+    )
     r = results[best]
     print(f"\n== Details for {best}")
     for t in ENTITY_TYPES:
@@ -237,10 +253,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     for e in r["entity_errors"][: args.show_errors]:
         print(f"    {e['text']!r}: missing {e['missing']} extra {e['extra']}")
     ok = r["intent_macro_f1"] >= TARGETS["intent"] and all(
-        r["entities"][t]["f1"] >= TARGETS[t] for t in ("gemeente", "uitkering", "sector"))
+        r["entities"][t]["f1"] >= TARGETS[t] for t in ("gemeente", "uitkering", "sector")
+    )
     print(f"\ntargets (intent >= 0.95, gemeente/uitkering/sector F1 >= 0.95) met by {best}: {ok}")
-    out = {n: {k: v for k, v in res.items() if k not in ("entity_errors", "errors_intent")}
-           for n, res in results.items()}
+    out = {
+        n: {k: v for k, v in res.items() if k not in ("entity_errors", "errors_intent")} for n, res in results.items()
+    }
     (args.work / "results.json").write_text(json.dumps(out, indent=2, default=str), encoding="utf-8")
     return 0 if ok else 1
 

@@ -68,7 +68,7 @@ def evaluate(path: Path = CASES_FILE) -> Evaluation:
     for case in cases:
         expected = Counter((kind, value) for item in case["expect"] for kind, value in item.items())
         found = Counter((f.kind, f.value) for f in find_personal_data(case["text"], today=today))
-        for (kind, value), n in (expected & found).items():
+        for (kind, _value), n in (expected & found).items():
             per_kind[kind].tp += n
         for (kind, value), n in (found - expected).items():
             per_kind[kind].fp += n

@@ -101,7 +101,9 @@ def gate_breaches(kb: KnowledgeBase, situatie: Situatie, today: dt.date) -> list
             breaches.append(f"{situatie.id}: {t.regeling.slug} is beeindigd maar staat als {t.status.value}")
         asked = bool(situatie.q) and any(w.startswith("U vroeg naar") for w in t.waarom)
         # The successor of an ended scheme asked about may have ended too; it comes flagged, right after it.
-        successor = i > 0 and treffers[i - 1].regeling.opvolger == t.regeling.slug and is_ended(treffers[i - 1].regeling, today)
+        successor = (
+            i > 0 and treffers[i - 1].regeling.opvolger == t.regeling.slug and is_ended(treffers[i - 1].regeling, today)
+        )
         if not (asked or successor):
             breaches.append(f"{situatie.id}: {t.regeling.slug} is beeindigd en niet bij naam gevraagd")
         opvolger = t.regeling.opvolger
@@ -130,11 +132,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.all or u.mis:
             mark = "MIS " if u.mis else "ok  "
             extra = f"  niet in top 3: {u.verboden}" if u.verboden else ""
-            print(f"{mark}{u.situatie.id:34} p@3 {u.precision:.2f}  top {u.top}  passend {list(u.situatie.passend)}{extra}")
+            print(
+                f"{mark}{u.situatie.id:34} p@3 {u.precision:.2f}  top {u.top}  passend {list(u.situatie.passend)}{extra}"
+            )
     for breach in breaches:
         print(f"GATE {breach}")
     misses = sum(u.mis for u in uitslagen)
-    print(f"\n{len(uitslagen)} situaties, precision@3 {precision:.3f}, {misses} met een mis, {len(breaches)} gate-fouten")
+    print(
+        f"\n{len(uitslagen)} situaties, precision@3 {precision:.3f}, {misses} met een mis, {len(breaches)} gate-fouten"
+    )
     return 1 if breaches else 0
 
 

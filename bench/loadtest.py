@@ -109,11 +109,12 @@ def check_database(database_url: str, sent: Sent) -> dict[str, Any]:
     engine = create_engine(database_url)
     try:
         with engine.connect() as connection:
-            rows = list(connection.execute(text(
-                "SELECT id, conversation_id, author, client_message_id, delivered FROM messages ORDER BY id"
-            )))
-            statuses = Counter(row[0] for row in connection.execute(text(
-                "SELECT status FROM conversations")))
+            rows = list(
+                connection.execute(
+                    text("SELECT id, conversation_id, author, client_message_id, delivered FROM messages ORDER BY id")
+                )
+            )
+            statuses = Counter(row[0] for row in connection.execute(text("SELECT status FROM conversations")))
     finally:
         engine.dispose()
     ours = set(sent.conversation_ids)
@@ -130,7 +131,7 @@ def check_database(database_url: str, sent: Sent) -> dict[str, Any]:
         for i, row in enumerate(messages):
             if row[2] != "user":
                 continue
-            following = messages[i + 1:]
+            following = messages[i + 1 :]
             nxt = next((m for m in following if m[2] != "staff"), None)
             answered += nxt is not None and nxt[2] in ("bot", "system")
     counts = {
@@ -171,8 +172,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--conversations", type=int, default=50)
     parser.add_argument("--messages", type=int, default=20, help="messages per conversation")
-    parser.add_argument("--rasa-timeout", type=float, default=60.0,
-                        help="bridge's timeout per Rasa call (s); a timeout gives the 'even niet' notice")
+    parser.add_argument(
+        "--rasa-timeout",
+        type=float,
+        default=60.0,
+        help="bridge's timeout per Rasa call (s); a timeout gives the 'even niet' notice",
+    )
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args(argv)
 

@@ -64,15 +64,20 @@ class Population:
         cells: Counter[tuple[str, str, str]] = Counter()
         for regio in r.choices(self.regios, self.regio_weights, k=per_day):
             regio = regio if r.random() > 0.1 else ""
-            cells[(regio, self.organisation(regio or r.choice(self.regios)), "web" if r.random() < 0.8 else "telegram")] += 1
+            cells[
+                (regio, self.organisation(regio or r.choice(self.regios)), "web" if r.random() < 0.8 else "telegram")
+            ] += 1
         facts: Facts = Counter()
         waits = [key for _, key in WAIT_BUCKETS] + ["niet_opgepakt"]
         closes = [key for _, key in CLOSE_BUCKETS]
         for cell, n in cells.items():
-            def draw(measure: str, keys: list[str] | tuple[str, ...], k: int, weights: list[float] | None = None) -> Counter[str]:
+
+            def draw(
+                measure: str, keys: list[str] | tuple[str, ...], k: int, weights: list[float] | None = None
+            ) -> Counter[str]:
                 drawn = Counter(r.choices(keys, weights, k=k))
                 for key, count in drawn.items():
-                    facts[(*cell, measure, key)] += count
+                    facts[(*cell, measure, key)] += count  # noqa: B023 (draw is called in this iteration)
                 return drawn
 
             facts[(*cell, "gesprekken", "")] += n
@@ -153,17 +158,31 @@ def time_views(repeats: int, per_day: int) -> dict[str, list[float]]:
 
     password = "bench-wachtwoord-lang-genoeg"
     with get_sessionmaker()() as session:
-        create_staff_account(session, organisation="Elke Deur algemeen", email="beheer@bench.example",
-                             password=password, display_name="Bench", role=StaffRole.BEHEERDER)
-        create_staff_account(session, organisation="Gemeente Flevoland 3", email="coord@bench.example",
-                             password=password, display_name="Bench", role=StaffRole.COORDINATOR)
+        create_staff_account(
+            session,
+            organisation="Elke Deur algemeen",
+            email="beheer@bench.example",
+            password=password,
+            display_name="Bench",
+            role=StaffRole.BEHEERDER,
+        )
+        create_staff_account(
+            session,
+            organisation="Gemeente Flevoland 3",
+            email="coord@bench.example",
+            password=password,
+            display_name="Bench",
+            role=StaffRole.COORDINATOR,
+        )
     views = {
         "beheerder, standaard (30 dagen, alles) — HTML": ("beheer", "/console/monitor"),
         "beheerder, standaard — JSON-API": ("beheer", "/api/staff/monitor"),
         "beheerder, kwartaal, alles — HTML": ("beheer", "/console/monitor?periode=kwartaal"),
         "beheerder, heel jaar (366 dagen) — HTML": (
-            "beheer", f"/console/monitor?periode=aangepast&van={date.today() - timedelta(days=366)}"
-                      f"&tot={date.today() - timedelta(days=1)}"),
+            "beheer",
+            f"/console/monitor?periode=aangepast&van={date.today() - timedelta(days=366)}"
+            f"&tot={date.today() - timedelta(days=1)}",
+        ),
         "beheerder, regio + kanaal, 30 dagen — HTML": ("beheer", "/console/monitor?regio=Flevoland&kanaal=web"),
         "beheerder, CSV-export 30 dagen": ("beheer", "/api/staff/monitor/export?formaat=csv"),
         "coördinator, standaard (eigen organisatie) — HTML": ("coord", "/console/monitor"),
@@ -211,27 +230,50 @@ def time_rollup(directory: Path, per_day: int, seed: int) -> tuple[float, int]:
         events: list[dict[str, object]] = []
         for index in range(per_day):
             at = start + timedelta(seconds=index * 86400 / per_day)
-            conversation = Conversation(id=str(uuid.UUID(int=r.getrandbits(128), version=4)), channel="web",
-                                        created_at=at, updated_at=at)
+            conversation = Conversation(
+                id=str(uuid.UUID(int=r.getrandbits(128), version=4)), channel="web", created_at=at, updated_at=at
+            )
             session.add(conversation)
             if r.random() < 0.25:
-                case = HandoffCase(id=str(uuid.uuid4()), conversation_id=conversation.id, queue="UWV", status="gesloten",
-                                   reden="gevraagd", intake={"rol": "werkzoekende"}, outcome="geholpen", created_at=at,
-                                   claimed_at=at + timedelta(minutes=9), closed_at=at + timedelta(hours=2))
+                case = HandoffCase(
+                    id=str(uuid.uuid4()),
+                    conversation_id=conversation.id,
+                    queue="UWV",
+                    status="gesloten",
+                    reden="gevraagd",
+                    intake={"rol": "werkzoekende"},
+                    outcome="geholpen",
+                    created_at=at,
+                    claimed_at=at + timedelta(minutes=9),
+                    closed_at=at + timedelta(hours=2),
+                )
                 session.add(case)
                 session.add(AuditLog(action="claim", case_id=case.id, created_at=at + timedelta(minutes=9)))
             t = at.timestamp()
 
             def event(kind: str, **data: object) -> dict[str, object]:
-                return {"sender_id": conversation.id, "type_name": kind, "timestamp": t,
-                        "intent_name": data.pop("intent", None), "action_name": data.pop("action", None),
-                        "data": json.dumps({"event": kind, **data})}
+                return {
+                    "sender_id": conversation.id,  # noqa: B023 (event is called in this iteration)
+                    "type_name": kind,
+                    "timestamp": t,  # noqa: B023
+                    "intent_name": data.pop("intent", None),
+                    "action_name": data.pop("action", None),
+                    "data": json.dumps({"event": kind, **data}),
+                }
 
             events += [event("action", action="intake_form"), event("active_loop", name="intake_form")]
-            for slot, value in (("rol", "werkzoekende"), ("arbeidsmarktregio", r.choice(regios)), ("uitkering", "ww"),
-                                ("behoefte", "scholing"), ("regelingen", ["ontwikkeladvies", "stap-budget"])):
-                events += [event("slot", name="requested_slot", value=slot), event("user", intent="inform"),
-                           event("slot", name=slot, value=value)]
+            for slot, value in (
+                ("rol", "werkzoekende"),
+                ("arbeidsmarktregio", r.choice(regios)),
+                ("uitkering", "ww"),
+                ("behoefte", "scholing"),
+                ("regelingen", ["ontwikkeladvies", "stap-budget"]),
+            ):
+                events += [
+                    event("slot", name="requested_slot", value=slot),
+                    event("user", intent="inform"),
+                    event("slot", name=slot, value=value),
+                ]
             events += [event("action", action="intake_form"), event("active_loop", name=None)]
             if index % 1000 == 999:
                 session.commit()
@@ -259,8 +301,11 @@ def main() -> None:
     parser.add_argument("--per-day", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seed", type=int, default=16)
-    parser.add_argument("--rollup-only", action="store_true",
-                        help="only time the retention job counting one day of --per-day stored conversations")
+    parser.add_argument(
+        "--rollup-only",
+        action="store_true",
+        help="only time the retention job counting one day of --per-day stored conversations",
+    )
     args = parser.parse_args()
     from alembic import command
     from alembic.config import Config
@@ -287,8 +332,10 @@ def main() -> None:
             size = Path(url.removeprefix("sqlite:///")).stat().st_size if pg_name is None else None
             print(f"roll-up: {rows:,} rijen in {seconds:.0f} s" + (f", {size / 2**20:.0f} MiB" if size else ""))
             for label, values in time_views(args.repeats, args.per_day).items():
-                print(f"{label}: mediaan {statistics.median(values) * 1000:.0f} ms, "
-                      f"max {max(values) * 1000:.0f} ms ({len(values)}×)")
+                print(
+                    f"{label}: mediaan {statistics.median(values) * 1000:.0f} ms, "
+                    f"max {max(values) * 1000:.0f} ms ({len(values)}×)"
+                )
         finally:
             db.get_engine().dispose()
             if pg_name:

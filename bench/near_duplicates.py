@@ -89,8 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     found = near_duplicates(heldout, training, args.threshold)
     for text, other, score in found:
         print(f"{score:5.1f}  «{text}»  ~  «{other}»")
-    print(f"{len(found)} of {len(heldout)} held-out messages are within {args.threshold} of one of "
-          f"{len(training)} training examples")
+    print(
+        f"{len(found)} of {len(heldout)} held-out messages are within {args.threshold} of one of "
+        f"{len(training)} training examples"
+    )
     if args.remove and found:
         print(f"removed {remove_from_heldout({text for text, _, _ in found})} from {HELDOUT_DIR}")
     return 0

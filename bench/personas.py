@@ -44,13 +44,34 @@ GEMEENTEN_FILE = ROOT / "knowledge" / "gemeenten-arbeidsmarktregio.csv"
 ROLLEN = ("werkende", "werkzoekende", "werkgever")
 UITKERINGEN = ("ww", "wia", "wajong", "bijstand", "geen")
 SECTOREN = (
-    "zorg", "techniek", "bouw", "horeca", "transport_logistiek", "ict", "onderwijs", "detailhandel",
-    "schoonmaak", "metaal", "installatie", "kinderopvang", "overheid", "landbouw",
-    "zakelijke_dienstverlening", "uitzend",
+    "zorg",
+    "techniek",
+    "bouw",
+    "horeca",
+    "transport_logistiek",
+    "ict",
+    "onderwijs",
+    "detailhandel",
+    "schoonmaak",
+    "metaal",
+    "installatie",
+    "kinderopvang",
+    "overheid",
+    "landbouw",
+    "zakelijke_dienstverlening",
+    "uitzend",
 )
 BEHOEFTEN = (
-    "scholing", "ander_werk", "werk_vinden", "ontslag_dreigt", "personeel_vinden", "loonkostensubsidie",
-    "praktijkleren", "hulp_schulden_zorg", "aanpassing_werkplek", "inkomen",
+    "scholing",
+    "ander_werk",
+    "werk_vinden",
+    "ontslag_dreigt",
+    "personeel_vinden",
+    "loonkostensubsidie",
+    "praktijkleren",
+    "hulp_schulden_zorg",
+    "aanpassing_werkplek",
+    "inkomen",
 )
 ARRANGEURS = ("uwv", "gemeente", "sociale_partners", "werkgeversservicepunt")
 FACTS = ("rol", "uitkering", "gemeente", "sector", "behoefte")
@@ -183,13 +204,30 @@ _IMPERATIVE = re.compile(r"^\s*(typ|vertel|kies|noem|geef)\b", re.IGNORECASE)
 _QUESTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("sector", re.compile(r"\bsector\b|\bbranche\b|in welk vak\b", re.IGNORECASE)),
     ("uitkering", re.compile(r"\buitkering\b", re.IGNORECASE)),
-    ("gemeente", re.compile(r"\bgemeente\b|\bwoont u\b|\bwoonplaats\b|\bplaats(naam)?\b|\bwelke bedoelt u\b"
-                            r"|\bwaar zit uw bedrijf\b", re.IGNORECASE)),
-    ("behoefte", re.compile(r"\bwaar zoekt u hulp\b|\bwaarmee (kan|mag) ik\b|\bwat (wilt|zoekt) u\b"
-                            r"|\bhulp bij\b", re.IGNORECASE)),
-    ("rol", re.compile(r"\bwat past (het )?best bij u\b|\bwerkt u\b|\bzoekt u werk\b|\bbent u werkgever\b"
-                       r"|\bnog een werkgever\b",
-                       re.IGNORECASE)),
+    (
+        "gemeente",
+        re.compile(
+            r"\bgemeente\b|\bwoont u\b|\bwoonplaats\b|\bplaats(naam)?\b|\bwelke bedoelt u\b"
+            r"|\bwaar zit uw bedrijf\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "behoefte",
+        re.compile(
+            r"\bwaar zoekt u hulp\b|\bwaarmee (kan|mag) ik\b|\bwat (wilt|zoekt) u\b"
+            r"|\bhulp bij\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "rol",
+        re.compile(
+            r"\bwat past (het )?best bij u\b|\bwerkt u\b|\bzoekt u werk\b|\bbent u werkgever\b"
+            r"|\bnog een werkgever\b",
+            re.IGNORECASE,
+        ),
+    ),
 ]
 # The offer of a medewerker after a misunderstanding (the person declines: they want the intake).
 _MEDEWERKER_AANBOD = re.compile(r"met een medewerker praten\?", re.IGNORECASE)
@@ -212,8 +250,10 @@ def classify_text(text: str) -> str | None:
         for fact, pattern in _QUESTION_PATTERNS:
             if pattern.search(sentence):
                 # "Welke bedoelt u?" only asks for a gemeente when the reply is about places
-                if fact == "gemeente" and "bedoelt" in sentence.lower() and not re.search(
-                    r"gemeente|plaats", text, re.IGNORECASE
+                if (
+                    fact == "gemeente"
+                    and "bedoelt" in sentence.lower()
+                    and not re.search(r"gemeente|plaats", text, re.IGNORECASE)
                 ):
                     continue
                 return fact
@@ -262,13 +302,23 @@ def read_question(replies: Sequence[dict[str, Any]], slots: dict[str, Any]) -> Q
 PLAIN_WORDS: dict[str, dict[str, str]] = {
     "rol": {"werkende": "ik werk", "werkzoekende": "ik zoek werk", "werkgever": "ik ben werkgever"},
     "uitkering": {"ww": "WW", "wia": "WIA", "wajong": "Wajong", "bijstand": "bijstand", "geen": "nee, geen uitkering"},
-    "sector": {"transport_logistiek": "transport en logistiek", "zakelijke_dienstverlening": "zakelijke dienstverlening",
-               "uitzend": "uitzendwerk", "detailhandel": "winkel", "ict": "ICT"},
+    "sector": {
+        "transport_logistiek": "transport en logistiek",
+        "zakelijke_dienstverlening": "zakelijke dienstverlening",
+        "uitzend": "uitzendwerk",
+        "detailhandel": "winkel",
+        "ict": "ICT",
+    },
     "behoefte": {
-        "scholing": "een opleiding", "ander_werk": "ander werk", "werk_vinden": "werk vinden",
-        "ontslag_dreigt": "mijn baan is in gevaar", "personeel_vinden": "personeel vinden",
-        "loonkostensubsidie": "loonkostensubsidie", "praktijkleren": "opleiden in de praktijk",
-        "hulp_schulden_zorg": "hulp bij schulden", "aanpassing_werkplek": "aanpassing van de werkplek",
+        "scholing": "een opleiding",
+        "ander_werk": "ander werk",
+        "werk_vinden": "werk vinden",
+        "ontslag_dreigt": "mijn baan is in gevaar",
+        "personeel_vinden": "personeel vinden",
+        "loonkostensubsidie": "loonkostensubsidie",
+        "praktijkleren": "opleiden in de praktijk",
+        "hulp_schulden_zorg": "hulp bij schulden",
+        "aanpassing_werkplek": "aanpassing van de werkplek",
         "inkomen": "vragen over mijn inkomen",
     },
 }
@@ -304,8 +354,10 @@ def answer_for(persona: Persona, question: Question, retold: int, asked_before: 
     # person cannot place ("Over welke regeling gaat uw vraag?"): they say who they are and what they
     # want, in their own words the first time, then in plain words.
     if retold == 0:
-        parts = [persona.answers.get("rol", plain_words(persona, "rol")),
-                 persona.answers.get("behoefte", plain_words(persona, "behoefte"))]
+        parts = [
+            persona.answers.get("rol", plain_words(persona, "rol")),
+            persona.answers.get("behoefte", plain_words(persona, "behoefte")),
+        ]
     else:
         parts = [plain_words(persona, "rol"), plain_words(persona, "behoefte")]
     return ". ".join(parts), None
@@ -470,8 +522,11 @@ def run_persona(bridge: _Bridge, persona: Persona, log: Callable[[str], None] | 
             turn.question, turn.via = question.fact, question.via
             if question.fact:
                 result.asked.append(question.fact)
-                if question.fact in REASK_FACTS and question.fact in persona.first_message_states \
-                        and question.fact not in result.reasked:
+                if (
+                    question.fact in REASK_FACTS
+                    and question.fact in persona.first_message_states
+                    and question.fact not in result.reasked
+                ):
                     result.reasked.append(question.fact)
             else:
                 result.unanswerable.append(question.text.strip() or "(no reply)")
@@ -552,8 +607,10 @@ def summarise(results: Sequence[PersonaResult]) -> dict[str, Any]:
 
 def format_table(results: Sequence[PersonaResult]) -> str:
     """One line per persona and the totals."""
-    header = f"{'persona':<10} {'rol':<12} {'expected':<21} {'got':<21} {'ok':<3} {'msgs':>4}  " \
-             f"{'outcome':<16} {'re-asked':<18} asked"
+    header = (
+        f"{'persona':<10} {'rol':<12} {'expected':<21} {'got':<21} {'ok':<3} {'msgs':>4}  "
+        f"{'outcome':<16} {'re-asked':<18} asked"
+    )
     lines = [header, "-" * len(header)]
     for r in results:
         ok = "yes" if r.right else ("-" if not r.completed else "NO")
@@ -580,7 +637,9 @@ def failure_patterns(results: Sequence[PersonaResult]) -> str:
     lines: list[str] = []
     questions = Counter(q for r in results for q in r.unanswerable)
     if questions:
-        lines.append("bot replies that asked for no fact (the persona told their story again, or declined a medewerker):")
+        lines.append(
+            "bot replies that asked for no fact (the persona told their story again, or declined a medewerker):"
+        )
         lines += [f"  {n}x {q[:150]}" for q, n in questions.most_common()]
     wrong = [r for r in results if r.completed and not r.right]
     if wrong:

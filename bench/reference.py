@@ -41,11 +41,18 @@ def reference_model(directory: Path = REFERENCE_DIR) -> Path:
     building.mkdir(parents=True)
     print(f"==> reference: `rasa init --no-prompt` in {building} (trains the starter bot once)", flush=True)
     env = {**os.environ, "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
-    done = subprocess.run([str(RASA), "init", "--no-prompt", "--init-dir", str(building)], cwd=building, env=env,
-                          capture_output=True, timeout=TRAIN_TIMEOUT_S)
+    done = subprocess.run(
+        [str(RASA), "init", "--no-prompt", "--init-dir", str(building)],
+        cwd=building,
+        env=env,
+        capture_output=True,
+        timeout=TRAIN_TIMEOUT_S,
+    )
     trained = sorted((building / "models").glob("*.tar.gz"))
     if done.returncode != 0 or not trained:
-        raise RuntimeError(f"`rasa init` failed (exit {done.returncode}):\n{done.stderr.decode(errors='replace')[-2000:]}")
+        raise RuntimeError(
+            f"`rasa init` failed (exit {done.returncode}):\n{done.stderr.decode(errors='replace')[-2000:]}"
+        )
     trained[-1].rename(building / "models" / MODEL_NAME)
     shutil.rmtree(directory, ignore_errors=True)
     building.rename(directory)  # whole or not at all: a broken half never counts as cached
@@ -57,8 +64,7 @@ def start_reference_system(workdir: Path, token: str = "bench-reference-token") 
     workdir.mkdir(parents=True, exist_ok=True)
     model = reference_model()
     port = free_port()
-    command = (f"exec {RASA} run --model {model} --enable-api --auth-token {token} "
-               f"-i 127.0.0.1 -p {port}")
+    command = f"exec {RASA} run --model {model} --enable-api --auth-token {token} -i 127.0.0.1 -p {port}"
     config = write_config([Program("rasa", command, 1, scaled=True)], workdir / "run", REFERENCE_DIR)
     env = {
         **os.environ,
@@ -73,7 +79,12 @@ def start_reference_system(workdir: Path, token: str = "bench-reference-token") 
     }
     log_path = workdir / "processes.log"
     with log_path.open("a") as log:
-        process = subprocess.Popen([str(SUPERVISORD), "--nodaemon", "--configuration", str(config)],
-                                   cwd=REFERENCE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            [str(SUPERVISORD), "--nodaemon", "--configuration", str(config)],
+            cwd=REFERENCE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     return System(env, workdir, log_path, process, time.monotonic())

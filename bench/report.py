@@ -74,7 +74,13 @@ def render_markdown(result: dict[str, Any]) -> str:
     train_text = fmt(train.get("seconds")) if train.get("status") == "ok" else train.get("status", "not measured")
     lines.append(f"| `rasa train` (cold cache) | {train_text} |")
 
-    lines += ["", "## Memory (RSS, MiB)", "", "| process | idle | after warm-up | peak under load |", "|---|---:|---:|---:|"]
+    lines += [
+        "",
+        "## Memory (RSS, MiB)",
+        "",
+        "| process | idle | after warm-up | peak under load |",
+        "|---|---:|---:|---:|",
+    ]
     for name, idle, warm, peak in memory_rows(result.get("rss_mb", {})):
         lines.append(f"| {name} | {fmt(idle)} | {fmt(warm)} | {fmt(peak)} |")
 
@@ -146,16 +152,20 @@ def profile_line(meta: dict[str, Any]) -> str:
     """Which processes ran on which databases."""
     n = meta.get("rasa_instances", 1)
     if meta["profile"] == "referentie":
-        return ("Profile **referentie**: Rasa's starter bot (`rasa init`), one plain `rasa run`, in-memory tracker "
-                "store, no action server, no bridge (bench/reference.py).")
+        return (
+            "Profile **referentie**: Rasa's starter bot (`rasa init`), one plain `rasa run`, in-memory tracker "
+            "store, no action server, no bridge (bench/reference.py)."
+        )
     actions = "one action server" if meta["profile"] == "standaard" else "each with its own action server"
     text = (
         f"Profile **{meta['profile']}**: {meta.get('databases', '?')}, {n} Rasa server(s), {actions}, "
         f"bridge with {meta.get('bridge_workers', 1)} worker(s)"
     )
     if meta.get("spread"):
-        text += (f"; parse and Rasa direct spread {meta['spread']} over the Rasa servers, the bridge sends each "
-                 "conversation to its own server")
+        text += (
+            f"; parse and Rasa direct spread {meta['spread']} over the Rasa servers, the bridge sends each "
+            "conversation to its own server"
+        )
     return text + "."
 
 
@@ -174,8 +184,10 @@ def memory_rows(memory: dict[str, dict[str, float]]) -> list[tuple[Any, ...]]:
         instances = [name for name in names if name.split(".")[0] == kind]
         rows += [(name, *(values.get(name) for values in phases)) for name in instances]
         if len(instances) > 1:
-            sums = (round(sum(values[n] for n in instances), 1) if set(instances) <= set(values) else None
-                    for values in phases)
+            sums = (
+                round(sum(values[n] for n in instances), 1) if set(instances) <= set(values) else None
+                for values in phases
+            )
             rows.append((f"{kind} (sum of {len(instances)})", *sums))
     return rows
 
@@ -196,7 +208,7 @@ def cpu_lines(closed_loop: list[dict[str, Any]]) -> list[str]:
         "| path | " + " | ".join(names) + " |",
         "|---|" + "---:|" * len(names),
     ]
-    for step, cores in zip(steps, per_step):
+    for step, cores in zip(steps, per_step, strict=False):
         lines.append(f"| {step['path']} | " + " | ".join(fmt(cores.get(name)) for name in names) + " |")
     return lines
 
@@ -222,7 +234,9 @@ def target_lines(result: dict[str, Any]) -> list[str]:
     system = result.get("cold_start_s", {}).get("system")
     out.append(f"Cold start of the whole system: {fmt(system, ' s')} (target ≤ 30 s).")
     train = result.get("train") or {}
-    out.append(f"`rasa train`: {fmt(train.get('seconds'), ' s')} (target ≤ 300 s; {train.get('status', 'not measured')}).")
+    out.append(
+        f"`rasa train`: {fmt(train.get('seconds'), ' s')} (target ≤ 300 s; {train.get('status', 'not measured')})."
+    )
     return out
 
 
@@ -243,8 +257,16 @@ def render_plot(result: dict[str, Any], png: Path) -> None:
         ax.plot(rates, [s["p50_ms"] for s in steps], "o-", color=colours[path], label=f"{label} p50")
         ax.plot(rates, [s["p95_ms"] for s in steps], "s--", color=colours[path], label=f"{label} p95")
     ax.axhline(TARGET_P95_MS, color="grey", linestyle=":", linewidth=1)
-    ax.text(0.99, TARGET_P95_MS, f"target p95 {TARGET_P95_MS:g} ms", color="grey", ha="right", va="bottom",
-            transform=ax.get_yaxis_transform(), fontsize=8)
+    ax.text(
+        0.99,
+        TARGET_P95_MS,
+        f"target p95 {TARGET_P95_MS:g} ms",
+        color="grey",
+        ha="right",
+        va="bottom",
+        transform=ax.get_yaxis_transform(),
+        fontsize=8,
+    )
     ax.set_yscale("log")
     ax.set_xlabel("offered load (messages/s, Poisson arrivals)")
     ax.set_ylabel("latency (ms, log scale)")

@@ -88,33 +88,65 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--closed-clients", type=int, default=20, help="clients of the saturation run")
     parser.add_argument("--closed-s", type=float, default=20.0, help="length of each saturation run")
     parser.add_argument("--closed-paths", default="direct,bridge", help="paths of the saturation run")
-    parser.add_argument("--paired-rounds", type=int, default=1,
-                        help="rounds of all scenarios, one client, alternating direct and bridge (0: none)")
+    parser.add_argument(
+        "--paired-rounds",
+        type=int,
+        default=1,
+        help="rounds of all scenarios, one client, alternating direct and bridge (0: none)",
+    )
     parser.add_argument("--timeout-s", type=float, default=15.0, help="one request's timeout (counts as error)")
     parser.add_argument("--seed", type=int, default=9, help="seed of arrivals and scenario order")
-    parser.add_argument("--train", action=argparse.BooleanOptionalAction, default=True,
-                        help="time a cold-cache `rasa train` into a temp dir first")
-    parser.add_argument("--train-timeout-s", type=float, default=300.0,
-                        help="stop timing `rasa train` after this (the target of issue 9 is 300 s)")
+    parser.add_argument(
+        "--train",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="time a cold-cache `rasa train` into a temp dir first",
+    )
+    parser.add_argument(
+        "--train-timeout-s",
+        type=float,
+        default=300.0,
+        help="stop timing `rasa train` after this (the target of issue 9 is 300 s)",
+    )
     parser.add_argument("--model", type=Path, help="model to serve (default: models/$(cat models/CURRENT))")
     parser.add_argument("--label", default="", help="name of this variant, e.g. 'TED max_history 3'")
     parser.add_argument("--note", default="", help="free text stored with the result")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR)
-    parser.add_argument("--workdir", type=Path,
-                        help="keep databases and processes.log here (default: a temp dir, removed)")
-    parser.add_argument("--profile", choices=PROFILES, default="standaard",
-                        help="standaard: SQLite, one process of each kind (Procfile); productie: "
-                             "PostgreSQL + Redis, Procfile.productie (fresh databases, dropped afterwards)")
-    parser.add_argument("--rasa-instances", type=int, default=1,
-                        help="productie: Rasa servers, each with its own action server")
-    parser.add_argument("--rasa-servers", type=int,
-                        help="standaard: Rasa servers on the one action server (default: the RASA_SERVERS setting)")
-    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
-                        help="extra environment of the processes (repeatable), e.g. a variant's setting")
-    parser.add_argument("--bridge-workers", type=int,
-                        help=f"productie: uvicorn workers of the bridge (default {DEFAULT_BRIDGE_WORKERS})")
-    parser.add_argument("--postgres-admin-url", default=POSTGRES_ADMIN_URL,
-                        help="productie: PostgreSQL role that may create and drop databases")
+    parser.add_argument(
+        "--workdir", type=Path, help="keep databases and processes.log here (default: a temp dir, removed)"
+    )
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default="standaard",
+        help="standaard: SQLite, one process of each kind (Procfile); productie: "
+        "PostgreSQL + Redis, Procfile.productie (fresh databases, dropped afterwards)",
+    )
+    parser.add_argument(
+        "--rasa-instances", type=int, default=1, help="productie: Rasa servers, each with its own action server"
+    )
+    parser.add_argument(
+        "--rasa-servers",
+        type=int,
+        help="standaard: Rasa servers on the one action server (default: the RASA_SERVERS setting)",
+    )
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra environment of the processes (repeatable), e.g. a variant's setting",
+    )
+    parser.add_argument(
+        "--bridge-workers",
+        type=int,
+        help=f"productie: uvicorn workers of the bridge (default {DEFAULT_BRIDGE_WORKERS})",
+    )
+    parser.add_argument(
+        "--postgres-admin-url",
+        default=POSTGRES_ADMIN_URL,
+        help="productie: PostgreSQL role that may create and drop databases",
+    )
     parser.add_argument("--redis-url", default=REDIS_URL, help="productie: Redis for locks, events, rate limits")
     args = parser.parse_args(argv)
     if args.rasa_instances < 1:
@@ -307,8 +339,9 @@ class Runner:
         else:
             # at most one new conversation per arrival: enough ids, created before the clock starts
             ids = await self.new_ids(client, len(schedule))
-            pool = ConversationPool(scenario_stream(self.scenarios, seed=self.args.seed + int(rate)), ids,
-                                    self.system.bridge_url)
+            pool = ConversationPool(
+                scenario_stream(self.scenarios, seed=self.args.seed + int(rate)), ids, self.system.bridge_url
+            )
         result = StepResult(path, "open", rate, 0.0)
         summary = await self._step(
             client, path, result, open_loop(client, spread_jobs(path, self.instances, pool, texts), result, schedule)
@@ -317,7 +350,9 @@ class Runner:
             summary["conversations"] = pool.started
         return summary
 
-    async def closed_step(self, client: httpx.AsyncClient, path: str, clients: int, duration_s: float) -> dict[str, Any]:
+    async def closed_step(
+        self, client: httpx.AsyncClient, path: str, clients: int, duration_s: float
+    ) -> dict[str, Any]:
         """Closed loop: `clients` users without think time."""
         pool, texts = None, None
         if path == "parse":
@@ -423,8 +458,10 @@ def describe_profile(args: argparse.Namespace) -> str:
         return "reference: Rasa's starter bot (rasa init), one plain `rasa run`"
     if args.profile == "standaard":
         return f"default profile: {rasa_servers(args)} Rasa server(s), action server and bridge on SQLite"
-    return (f"production profile: {args.rasa_instances} Rasa + action server pair(s), "
-            f"bridge with {args.bridge_workers} worker(s), PostgreSQL + Redis")
+    return (
+        f"production profile: {args.rasa_instances} Rasa + action server pair(s), "
+        f"bridge with {args.bridge_workers} worker(s), PostgreSQL + Redis"
+    )
 
 
 def start(args: argparse.Namespace, workdir: Path, model: Path) -> System:
@@ -432,8 +469,9 @@ def start(args: argparse.Namespace, workdir: Path, model: Path) -> System:
     if args.profile == REFERENCE:
         return start_reference_system(workdir)
     if args.profile == "standaard":
-        return start_system(workdir, model=model, extra_env={**BENCH_ENV, "RASA_SERVERS": str(rasa_servers(args)),
-                                                              **args.env})
+        return start_system(
+            workdir, model=model, extra_env={**BENCH_ENV, "RASA_SERVERS": str(rasa_servers(args)), **args.env}
+        )
     return start_production_system(
         workdir, args.rasa_instances, model=model, extra_env={**BENCH_ENV, **args.env},
         bridge_workers=args.bridge_workers,

@@ -47,21 +47,45 @@ ONE_RASA = {"RASA_SERVERS": "1"}
 # as the default profile had before issue 18. Then issue 18's process settings on top of every fix.
 VARIANTS = [
     Variant("rasa-3.6", "Rasa 3.6 as shipped", {**ONE_RASA, "RASA_SERVER_FIXES": ""}),
-    Variant("validator", "+ action answers checked by a validator built once",
-            {**ONE_RASA, "RASA_SERVER_FIXES": "validator"}),
-    Variant("sqlite-wal", "+ SQLite tracker store in WAL mode", {**ONE_RASA, "RASA_SERVER_FIXES": "validator,sqlite-wal"}),
-    Variant("kept-sessions", "+ kept connections to the action server",
-            {**ONE_RASA, "RASA_SERVER_FIXES": "validator,sqlite-wal,kept-sessions"}),
+    Variant(
+        "validator",
+        "+ action answers checked by a validator built once",
+        {**ONE_RASA, "RASA_SERVER_FIXES": "validator"},
+    ),
+    Variant(
+        "sqlite-wal", "+ SQLite tracker store in WAL mode", {**ONE_RASA, "RASA_SERVER_FIXES": "validator,sqlite-wal"}
+    ),
+    Variant(
+        "kept-sessions",
+        "+ kept connections to the action server",
+        {**ONE_RASA, "RASA_SERVER_FIXES": "validator,sqlite-wal,kept-sessions"},
+    ),
     Variant("eager-build", "+ models built eagerly at start-up", {**ONE_RASA, "RASA_SERVER_FIXES": ISSUE_9_FIXES}),
-    Variant("warm-up", "+ a warm-up before the server reports ready (issue 18)",
-            {**ONE_RASA, "RASA_SERVER_FIXES": f"{ISSUE_9_FIXES},warm-up"}),
-    Variant("lazy-ted", "+ TED only where no rule or story decides (issue 18; not kept)",
-            {**ONE_RASA, "RASA_SERVER_FIXES": ALL_FIXES}),
-    Variant("tf-threads-1", "the kept fixes + TensorFlow inter/intra-op threads 1 / 1 (not kept)",
-            {**ONE_RASA, "RASA_SERVER_FIXES": KEPT_FIXES,
-             "TF_INTER_OP_PARALLELISM_THREADS": "1", "TF_INTRA_OP_PARALLELISM_THREADS": "1"}),
-    Variant("2-rasa", "2 Rasa servers, sticky by conversation (the default profile now)",
-            {"RASA_SERVERS": "2", "RASA_SERVER_FIXES": KEPT_FIXES}),
+    Variant(
+        "warm-up",
+        "+ a warm-up before the server reports ready (issue 18)",
+        {**ONE_RASA, "RASA_SERVER_FIXES": f"{ISSUE_9_FIXES},warm-up"},
+    ),
+    Variant(
+        "lazy-ted",
+        "+ TED only where no rule or story decides (issue 18; not kept)",
+        {**ONE_RASA, "RASA_SERVER_FIXES": ALL_FIXES},
+    ),
+    Variant(
+        "tf-threads-1",
+        "the kept fixes + TensorFlow inter/intra-op threads 1 / 1 (not kept)",
+        {
+            **ONE_RASA,
+            "RASA_SERVER_FIXES": KEPT_FIXES,
+            "TF_INTER_OP_PARALLELISM_THREADS": "1",
+            "TF_INTRA_OP_PARALLELISM_THREADS": "1",
+        },
+    ),
+    Variant(
+        "2-rasa",
+        "2 Rasa servers, sticky by conversation (the default profile now)",
+        {"RASA_SERVERS": "2", "RASA_SERVER_FIXES": KEPT_FIXES},
+    ),
 ]
 
 
@@ -88,12 +112,20 @@ def run_variant(variant: Variant, args: argparse.Namespace, model: Path) -> dict
             ready = wait_ready(system)
             first = asyncio.run(measure(system, "bridge", 1, 3, seed=3))  # the first messages after ready
             asyncio.run(measure(system, "direct", 2, 10, seed=1))  # warm-up: first calls build TF functions
-            runs = {path: asyncio.run(measure(system, path, args.clients, args.seconds, seed=2))
-                    for path in ("direct", "bridge")}
+            runs = {
+                path: asyncio.run(measure(system, path, args.clients, args.seconds, seed=2))
+                for path in ("direct", "bridge")
+            }
         finally:
             system.stop()
-    return {"variant": variant.name, "what": variant.what, "env": variant.env, "cold_start_s": ready,
-            "first_messages": {k: first[k] for k in ("p50_ms", "max_ms") if k in first}, **runs}
+    return {
+        "variant": variant.name,
+        "what": variant.what,
+        "env": variant.env,
+        "cold_start_s": ready,
+        "first_messages": {k: first[k] for k in ("p50_ms", "max_ms") if k in first},
+        **runs,
+    }
 
 
 def rasa_ready_s(ready: dict[str, float]) -> float | str:
@@ -138,18 +170,27 @@ def main(argv: list[str] | None = None) -> Path:
     if not chosen:
         parser.error(f"no known variant in {args.variants!r}; known: {', '.join(v.name for v in VARIANTS)}")
     started = datetime.now()
-    result: dict[str, Any] = {"meta": {
-        "started": started.strftime("%Y-%m-%d %H:%M"), "commit": _git_commit(), "clients": args.clients,
-        "seconds": args.seconds, "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
-    }, "variants": []}
+    result: dict[str, Any] = {
+        "meta": {
+            "started": started.strftime("%Y-%m-%d %H:%M"),
+            "commit": _git_commit(),
+            "clients": args.clients,
+            "seconds": args.seconds,
+            "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
+        },
+        "variants": [],
+    }
     model = current_model()
     for variant in chosen:
         t0 = time.monotonic()
         print(f"==> {variant.name}: {variant.what}", flush=True)
         row = run_variant(variant, args, model)
         result["variants"].append(row)
-        print(f"    direct {row['direct']['achieved_rate']} msg/s, bridge {row['bridge']['achieved_rate']} msg/s, "
-              f"CPU {row['direct']['cpu_ms_per_msg']} ({time.monotonic() - t0:.0f} s)", flush=True)
+        print(
+            f"    direct {row['direct']['achieved_rate']} msg/s, bridge {row['bridge']['achieved_rate']} msg/s, "
+            f"CPU {row['direct']['cpu_ms_per_msg']} ({time.monotonic() - t0:.0f} s)",
+            flush=True,
+        )
     args.out.mkdir(parents=True, exist_ok=True)
     stem = args.out / f"{started.strftime('%Y-%m-%d-%H%M')}-tuning"
     stem.with_suffix(".json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -81,7 +81,7 @@ def install_action_result_validator() -> None:
         )
         raise error
 
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
+    RemoteAction._validate_action_result = _validate_action_result
 
 
 def _sqlite_wal(dbapi_connection: Any, _record: Any) -> None:
@@ -107,13 +107,21 @@ def install_eager_build() -> None:
     from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
     from rasa.utils.tensorflow.models import RasaModel
 
-    original = RasaModel.load.__func__  # type: ignore[attr-defined]
+    original = RasaModel.load.__func__
 
-    def load(cls: Any, model_file_name: Text, model_data_example: Any, predict_data_example: Any = None,
-             finetune_mode: bool = False, *args: Any, **kwargs: Any) -> Any:
+    def load(
+        cls: Any,
+        model_file_name: Text,
+        model_data_example: Any,
+        predict_data_example: Any = None,
+        finetune_mode: bool = False,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
         if finetune_mode:  # `rasa train --finetune` keeps Rasa's own path
-            return original(cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
-                            *args, **kwargs)
+            return original(
+                cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs
+            )
         config = kwargs.get("config", {})
         model = cls(*args, **kwargs)
         model.compile(optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)), run_eagerly=True)
@@ -125,7 +133,7 @@ def install_eager_build() -> None:
             model.run_inference(predict_data_example)  # traces the prediction function, as Rasa does
         return model
 
-    RasaModel.load = classmethod(load)  # type: ignore[assignment]
+    RasaModel.load = classmethod(load)
 
 
 WARM_UP_TEXT = "Hallo, ik zoek werk in de zorg in Almere"
@@ -142,8 +150,12 @@ async def warm_up(agent: Any) -> None:
     if processor is None:
         return
     parsed = await processor.parse_message(UserMessage(WARM_UP_TEXT, sender_id="warm-up"))
-    events = [ActionExecuted(ACTION_SESSION_START_NAME), SessionStarted(), ActionExecuted(ACTION_LISTEN_NAME),
-              UserUttered(WARM_UP_TEXT, parsed.get("intent"), parsed.get("entities"), parsed)]
+    events = [
+        ActionExecuted(ACTION_SESSION_START_NAME),
+        SessionStarted(),
+        ActionExecuted(ACTION_LISTEN_NAME),
+        UserUttered(WARM_UP_TEXT, parsed.get("intent"), parsed.get("entities"), parsed),
+    ]
     tracker = DialogueStateTracker.from_events("warm-up", events, slots=processor.domain.slots)
     processor.predict_next_with_tracker(tracker)
 
@@ -193,7 +205,7 @@ def _lazy_ted_plan(runner: Any, targets: Any) -> Optional[_LazyTedPlan]:
     if len(ensembles) == 1 and len(teds) == 1 and key == (ensembles[0],):
         ted = getattr(runner._instantiated_nodes[teds[0]], "_component", None)
         # only a plain intent-based TED: never end-to-end, never "no user"
-        if type(ted) is TEDPolicy and TEXT not in ted.fake_features and not ted.only_e2e:
+        if ted is not None and type(ted) is TEDPolicy and TEXT not in ted.fake_features and not ted.only_e2e:
             cheap = [n for n in policies if n != teds[0]]
             if cheap and all(nodes[n].uses.__name__ in ("RulePolicy", "MemoizationPolicy") for n in cheap):
                 plan = _LazyTedPlan(teds[0], cheap, ted)
@@ -228,7 +240,7 @@ def install_lazy_ted() -> None:
         graph = self._build_dask_graph(self._graph_schema.minimal_graph_schema(list(targets)))
         self._add_inputs_to_graph(inputs, graph)
         # dask's local scheduler runs every task it is given: cull to what the keys need
-        cheap = dask.get(cull(graph, plan.cheap_nodes)[0], plan.cheap_nodes)  # each (node name, prediction)
+        cheap = dask.get(cull(graph, plan.cheap_nodes)[0], plan.cheap_nodes)  # type: ignore[attr-defined]  # each (node name, prediction)
         predictions = [value for _, value in cheap]
         if not any(isinstance(p, PolicyPrediction) and p.max_confidence >= 1.0 for p in predictions):
             return original(self, inputs, targets)
@@ -236,9 +248,9 @@ def install_lazy_ted() -> None:
             graph[name] = (name, value)  # a literal: computed, not run again
         # TED's own prediction when it has no answer: all zeros, its name and priority
         graph[plan.ted_node] = (plan.ted_node, plan.ted._prediction([0.0] * len(predictions[0].probabilities)))
-        return dict(dask.get(cull(graph, list(targets))[0], list(targets)))
+        return dict(dask.get(cull(graph, list(targets))[0], list(targets)))  # type: ignore[attr-defined]
 
-    DaskGraphRunner.run = run  # type: ignore[assignment]
+    DaskGraphRunner.run = run
 
 
 IDLE_CONNECTION_SECONDS = 2.0  # below Sanic's default KEEP_ALIVE_TIMEOUT of 5 s
@@ -276,7 +288,7 @@ def install_kept_sessions() -> None:
             self.__dict__.update(_kept_session=kept, _kept_loop=loop)
         return _KeptSession(kept)
 
-    EndpointConfig.session = session  # type: ignore[assignment]
+    EndpointConfig.session = session
 
 
 FIXES = {

@@ -38,15 +38,21 @@ def _create(args: argparse.Namespace, role: StaffRole) -> int:
     try:
         with get_sessionmaker()() as session:
             account = create_staff_account(
-                session, organisation=args.org, email=args.email, password=password,
-                display_name=args.name or args.email.split("@")[0], role=role,
+                session,
+                organisation=args.org,
+                email=args.email,
+                password=password,
+                display_name=args.name or args.email.split("@")[0],
+                role=role,
             )
             print(f"Account aangemaakt: {account.email} ({account.role}, {args.org})")
     except (WeakPassword, ValueError) as error:
         print(f"Niet aangemaakt: {error}", file=sys.stderr)
         return 1
     except (OperationalError, ProgrammingError):
-        print("De database is niet klaar: voer eerst `alembic -c bridge/alembic.ini upgrade head` uit.", file=sys.stderr)
+        print(
+            "De database is niet klaar: voer eerst `alembic -c bridge/alembic.ini upgrade head` uit.", file=sys.stderr
+        )
         return 1
     return 0
 
@@ -72,11 +78,17 @@ def _retention(args: argparse.Namespace) -> int:
     policy = RetentionPolicy.from_settings(settings)
     try:
         outcome = run_scheduled(
-            get_engine(), tracker_store, policy, interval_seconds=settings.retention_interval_seconds,
-            force=True, dry_run=args.dry_run,
+            get_engine(),
+            tracker_store,
+            policy,
+            interval_seconds=settings.retention_interval_seconds,
+            force=True,
+            dry_run=args.dry_run,
         )
     except (OperationalError, ProgrammingError):
-        print("De database is niet klaar: voer eerst `alembic -c bridge/alembic.ini upgrade head` uit.", file=sys.stderr)
+        print(
+            "De database is niet klaar: voer eerst `alembic -c bridge/alembic.ini upgrade head` uit.", file=sys.stderr
+        )
         return 1
     except TrackerStoreUnavailable:
         print("De tracker-opslag van Rasa is niet bereikbaar; probeer het later opnieuw.", file=sys.stderr)

@@ -25,9 +25,9 @@ from bridge.plan import render as plan_render
 from bridge.plan import routes as plan_routes
 from bridge.privacy.retention import start_retention, stop_retention
 from bridge.privacy.tracker_store import RasaTrackerStore
+from bridge.services.cases import CaseConflict
 from bridge.services.events import set_event_hub
 from bridge.services.events_redis import RedisEventHub
-from bridge.services.cases import CaseConflict
 from bridge.services.rasa_pool import make_rasa_client
 
 WEB_CHAT_DIR = PROJECT_ROOT / "connectors" / "web" / "static"
@@ -39,8 +39,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     configure_logging(pseudonym_key=settings.log_pseudonym_key or None)
     # One Rasa server, or several in the production profile (round-robin with failover).
     app.state.rasa = make_rasa_client(
-        settings.rasa_urls, settings.actions_urls, settings.rasa_token,
-        settings.rasa_timeout_seconds, settings.rasa_retry_after_seconds,
+        settings.rasa_urls,
+        settings.actions_urls,
+        settings.rasa_token,
+        settings.rasa_timeout_seconds,
+        settings.rasa_retry_after_seconds,
     )
     # Several bridge workers: live events go through Redis so they reach every worker.
     event_hub = RedisEventHub(settings.redis_url) if settings.redis_url else None

@@ -27,7 +27,24 @@ from contract.values import (
 )
 
 __all__ = [
-    "ARRANGEURS", "BEHOEFTEN", "HANDOFF_INTAKE_SLOTS", "INTAKE_SLOTS", "KENMERKEN", "LABELS", "REDENEN",
-    "ROLLEN", "SECTOREN", "SLOT_VALUES", "STATUSES", "UITKERINGEN", "Arrangeur", "Behoefte", "Kenmerk",
-    "Reden", "Rol", "Sector", "Uitkering", "label",
+    "ARRANGEURS",
+    "BEHOEFTEN",
+    "HANDOFF_INTAKE_SLOTS",
+    "INTAKE_SLOTS",
+    "KENMERKEN",
+    "LABELS",
+    "REDENEN",
+    "ROLLEN",
+    "SECTOREN",
+    "SLOT_VALUES",
+    "STATUSES",
+    "UITKERINGEN",
+    "Arrangeur",
+    "Behoefte",
+    "Kenmerk",
+    "Reden",
+    "Rol",
+    "Sector",
+    "Uitkering",
+    "label",
 ]

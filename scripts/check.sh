@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The fast inner loop (`make check`, under 3 minutes): the unit tests that need no trained model, no
+# The fast inner loop (`make check`, under 3 minutes): the static checks (scripts/lint.sh), then the unit tests that need no trained model, no
 # running processes and no PostgreSQL. `make test` runs everything (both databases, e2e, browser).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,8 @@ run_pytest() {
   if [ "$status" -eq 5 ]; then echo "ERROR: pytest collected no tests: $*" >&2; return 1; fi
   return "$status"
 }
+
+scripts/lint.sh || exit 1
 
 # The two environments run side by side (one core each); the bot's output is shown when it is done.
 bot_log=$(mktemp)

@@ -12,6 +12,8 @@ run_pytest() {
   return "$status"
 }
 
+scripts/lint.sh
+
 echo "==> rasa data validate"
 .venvs/rasa/bin/rasa data validate --config config.yml --domain bot/domain --data bot/data --quiet
 

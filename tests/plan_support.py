@@ -19,9 +19,16 @@ from bridge.core.config import PROJECT_ROOT
 
 SERVICE_TOKEN = "plan-bridge-service-token"
 PASSWORD = "correct-paard-batterij-niet"
-INTAKE = {"rol": "werkzoekende", "uitkering": "ww", "gemeente": "Almere", "arbeidsmarktregio": "Flevoland",
-          "sector": "zorg", "behoefte": "scholing", "arrangeur": "uwv",
-          "regelingen": ["scholing-tijdens-ww", "stap-budget"]}
+INTAKE = {
+    "rol": "werkzoekende",
+    "uitkering": "ww",
+    "gemeente": "Almere",
+    "arbeidsmarktregio": "Flevoland",
+    "sector": "zorg",
+    "behoefte": "scholing",
+    "arrangeur": "uwv",
+    "regelingen": ["scholing-tijdens-ww", "stap-budget"],
+}
 
 
 @dataclass
@@ -42,21 +49,47 @@ def running_bridge(directory: Path) -> Iterator[PlanBridge]:
     """The bridge (uvicorn), migrated, on a fresh SQLite database, with Rasa and the action server unreachable."""
     port = free_port()
     env = {
-        **os.environ, "PYTHONPATH": str(PROJECT_ROOT), "DATABASE_URL": f"sqlite:///{directory / 'bridge.db'}",
-        "RASA_TRACKER_DB": str(directory / "rasa-tracker.db"), "BRIDGE_SERVICE_TOKEN": SERVICE_TOKEN,
-        "STAFF_TOKEN": "plan-bridge-staff-token", "RASA_TOKEN": "unused", "ACTION_SERVER_TOKEN": "unused",
-        "RASA_PORT": str(free_port()), "ACTIONS_PORT": str(free_port()), "RETENTION_INTERVAL_SECONDS": "0",
+        **os.environ,
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "DATABASE_URL": f"sqlite:///{directory / 'bridge.db'}",
+        "RASA_TRACKER_DB": str(directory / "rasa-tracker.db"),
+        "BRIDGE_SERVICE_TOKEN": SERVICE_TOKEN,
+        "STAFF_TOKEN": "plan-bridge-staff-token",
+        "RASA_TOKEN": "unused",
+        "ACTION_SERVER_TOKEN": "unused",
+        "RASA_PORT": str(free_port()),
+        "ACTIONS_PORT": str(free_port()),
+        "RETENTION_INTERVAL_SECONDS": "0",
         "ENVIRONMENT": "test",
     }
     bin_dir = Path(sys.executable).parent
-    subprocess.run([str(bin_dir / "alembic"), "-c", "bridge/alembic.ini", "upgrade", "head"], cwd=PROJECT_ROOT,
-                   env=env, check=True, capture_output=True)
+    subprocess.run(
+        [str(bin_dir / "alembic"), "-c", "bridge/alembic.ini", "upgrade", "head"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     log_path = directory / "bridge.log"
     log = log_path.open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bridge.main:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--no-access-log"],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bridge.main:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
@@ -79,8 +112,12 @@ def running_bridge(directory: Path) -> Iterator[PlanBridge]:
 
 def hand_over(bridge: PlanBridge, conversation_id: str) -> str:
     """Hand the conversation over to UWV with INTAKE, as the action server does; returns the case id."""
-    response = httpx.post(f"{bridge.base_url}/internal/handoffs", json={"conversation_id": conversation_id,
-                          "intake": INTAKE}, headers={"Authorization": f"Bearer {SERVICE_TOKEN}"}, timeout=30)
+    response = httpx.post(
+        f"{bridge.base_url}/internal/handoffs",
+        json={"conversation_id": conversation_id, "intake": INTAKE},
+        headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
+        timeout=30,
+    )
     assert response.status_code == 201, response.text
     return str(response.json()["id"])
 

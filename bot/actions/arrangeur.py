@@ -40,7 +40,7 @@ def split_vraag(uitleg: str) -> Tuple[str, str]:
     cut = tekst.rfind(". ", 0, len(tekst) - 1)
     if not tekst.endswith("?") or cut < 0:
         return "", tekst
-    return tekst[: cut + 1], tekst[cut + 2:]
+    return tekst[: cut + 1], tekst[cut + 2 :]
 
 
 def loket_text(loket: Any) -> Optional[str]:
@@ -72,9 +72,7 @@ class ActionFindArrangeur(BridgeAction):
         """Action name in the domain."""
         return "action_find_arrangeur"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Ask the bridge's arrangeur rules and show their explanation."""
         payload: Dict[str, Any] = {
             "rol": tracker.get_slot("rol"),

@@ -36,9 +36,7 @@ class Bridge(Protocol):
     async def create_handoff(self, payload: Mapping[str, Any]) -> Dict[str, Any]:
         """POST /internal/handoffs."""
 
-    async def rekenhulp_loonkostensubsidie(
-        self, payload: Mapping[str, Any]
-    ) -> Dict[str, Any]:
+    async def rekenhulp_loonkostensubsidie(self, payload: Mapping[str, Any]) -> Dict[str, Any]:
         """POST /api/rekenhulp/loonkostensubsidie."""
 
 
@@ -140,16 +138,10 @@ class BridgeClient:
 
     async def create_handoff(self, payload: Mapping[str, Any]) -> Dict[str, Any]:
         """Store a handoff case; returns its id, queue and status."""
-        body = await self._request(
-            "POST", "/internal/handoffs", json=dict(payload), internal=True
-        )
+        body = await self._request("POST", "/internal/handoffs", json=dict(payload), internal=True)
         return body if isinstance(body, dict) else {}
 
-    async def rekenhulp_loonkostensubsidie(
-        self, payload: Mapping[str, Any]
-    ) -> Dict[str, Any]:
+    async def rekenhulp_loonkostensubsidie(self, payload: Mapping[str, Any]) -> Dict[str, Any]:
         """Indicative loonkostensubsidie per month for the given loonwaarde, hours and wage."""
-        body = await self._request(
-            "POST", "/api/rekenhulp/loonkostensubsidie", json=dict(payload)
-        )
+        body = await self._request("POST", "/api/rekenhulp/loonkostensubsidie", json=dict(payload))
         return body if isinstance(body, dict) else {}

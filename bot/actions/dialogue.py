@@ -36,9 +36,7 @@ class ActionFallback(Action):
         """Action name in the domain."""
         return "action_fallback"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Never guess a regeling here: explain, or offer a person."""
         if misunderstood_in_a_row(tracker) >= 2:
             dispatcher.utter_message(response="utter_fallback_medewerker")
@@ -69,9 +67,7 @@ class ActionGoBack(Action):
         """Action name in the domain."""
         return "action_go_back"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Clear the most recently filled intake slot."""
         slot = last_answered_slot(tracker)
         if not slot:

@@ -61,9 +61,7 @@ class ActionHandoff(BridgeAction):
         """Action name in the domain."""
         return "action_handoff"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Post the case; on failure say so plainly."""
         try:
             result = await self.bridge.create_handoff(handoff_payload(tracker))

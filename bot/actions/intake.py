@@ -25,49 +25,100 @@ VRAGEN_PER_ROL: Mapping[str, Sequence[str]] = {
 
 # Intents whose text may be read as a bare answer to the question asked.
 ANSWER_INTENTS = frozenset(
-    {"inform", "inform_werkende", "inform_werkzoekende", "inform_werkgever",
-     "nlu_fallback", "affirm"}
+    {"inform", "inform_werkende", "inform_werkzoekende", "inform_werkgever", "nlu_fallback", "affirm"}
 )
 
 _UITKERING_WORDS = {
-    "ww": "ww", "werkloosheidswet": "ww", "werkloosheidsuitkering": "ww",
-    "wia": "wia", "wga": "wia", "iva": "wia", "wao": "wia",
+    "ww": "ww",
+    "werkloosheidswet": "ww",
+    "werkloosheidsuitkering": "ww",
+    "wia": "wia",
+    "wga": "wia",
+    "iva": "wia",
+    "wao": "wia",
     "wajong": "wajong",
-    "bijstand": "bijstand", "bijstandsuitkering": "bijstand",
-    "aanvullende bijstand": "bijstand", "participatiewet": "bijstand",
-    "geen": "geen", "geen uitkering": "geen", "nee": "geen",
+    "bijstand": "bijstand",
+    "bijstandsuitkering": "bijstand",
+    "aanvullende bijstand": "bijstand",
+    "participatiewet": "bijstand",
+    "geen": "geen",
+    "geen uitkering": "geen",
+    "nee": "geen",
 }
 
 # Small safety net for typed answers to the sector question; the NLU model does the
 # real work, this only catches the button words typed by hand.
 _SECTOR_WORDS = {
-    "zorg": "zorg", "welzijn": "zorg", "verpleging": "zorg", "thuiszorg": "zorg",
-    "ziekenhuis": "zorg", "techniek": "techniek", "technisch": "techniek",
-    "bouw": "bouw", "horeca": "horeca", "restaurant": "horeca", "transport": "transport_logistiek",
-    "logistiek": "transport_logistiek", "ict": "ict", "it": "ict", "onderwijs": "onderwijs",
-    "school": "onderwijs", "detailhandel": "detailhandel", "winkel": "detailhandel",
-    "retail": "detailhandel", "schoonmaak": "schoonmaak", "metaal": "metaal",
-    "metalektro": "metaal", "installatie": "installatie", "installatietechniek": "installatie",
-    "kinderopvang": "kinderopvang", "overheid": "overheid", "gemeente": "overheid",
-    "landbouw": "landbouw", "agrarisch": "landbouw", "tuinbouw": "landbouw",
-    "zakelijke dienstverlening": "zakelijke_dienstverlening", "kantoor": "zakelijke_dienstverlening",
-    "uitzendwerk": "uitzend", "uitzendbureau": "uitzend", "uitzend": "uitzend",
+    "zorg": "zorg",
+    "welzijn": "zorg",
+    "verpleging": "zorg",
+    "thuiszorg": "zorg",
+    "ziekenhuis": "zorg",
+    "techniek": "techniek",
+    "technisch": "techniek",
+    "bouw": "bouw",
+    "horeca": "horeca",
+    "restaurant": "horeca",
+    "transport": "transport_logistiek",
+    "logistiek": "transport_logistiek",
+    "ict": "ict",
+    "it": "ict",
+    "onderwijs": "onderwijs",
+    "school": "onderwijs",
+    "detailhandel": "detailhandel",
+    "winkel": "detailhandel",
+    "retail": "detailhandel",
+    "schoonmaak": "schoonmaak",
+    "metaal": "metaal",
+    "metalektro": "metaal",
+    "installatie": "installatie",
+    "installatietechniek": "installatie",
+    "kinderopvang": "kinderopvang",
+    "overheid": "overheid",
+    "gemeente": "overheid",
+    "landbouw": "landbouw",
+    "agrarisch": "landbouw",
+    "tuinbouw": "landbouw",
+    "zakelijke dienstverlening": "zakelijke_dienstverlening",
+    "kantoor": "zakelijke_dienstverlening",
+    "uitzendwerk": "uitzend",
+    "uitzendbureau": "uitzend",
+    "uitzend": "uitzend",
 }
 
 _BEHOEFTE_WORDS = {
-    "opleiding": "scholing", "cursus": "scholing", "scholing": "scholing",
-    "omscholen": "scholing", "omscholing": "scholing", "leren": "scholing",
-    "ander werk": "ander_werk", "ander beroep": "ander_werk", "overstappen": "ander_werk",
-    "werk vinden": "werk_vinden", "baan vinden": "werk_vinden", "werk zoeken": "werk_vinden",
-    "ontslag": "ontslag_dreigt", "reorganisatie": "ontslag_dreigt", "baan in gevaar": "ontslag_dreigt",
-    "personeel": "personeel_vinden", "medewerkers vinden": "personeel_vinden",
-    "loonkostensubsidie": "loonkostensubsidie", "subsidie": "loonkostensubsidie",
-    "praktijk": "praktijkleren", "bbl": "praktijkleren", "leerbaan": "praktijkleren",
-    "schulden": "hulp_schulden_zorg", "schuld": "hulp_schulden_zorg",
-    "werkplek": "aanpassing_werkplek", "aanpassing": "aanpassing_werkplek",
-    "voorziening": "aanpassing_werkplek", "inkomen": "inkomen", "uitkering": "inkomen",
+    "opleiding": "scholing",
+    "cursus": "scholing",
+    "scholing": "scholing",
+    "omscholen": "scholing",
+    "omscholing": "scholing",
+    "leren": "scholing",
+    "ander werk": "ander_werk",
+    "ander beroep": "ander_werk",
+    "overstappen": "ander_werk",
+    "werk vinden": "werk_vinden",
+    "baan vinden": "werk_vinden",
+    "werk zoeken": "werk_vinden",
+    "ontslag": "ontslag_dreigt",
+    "reorganisatie": "ontslag_dreigt",
+    "baan in gevaar": "ontslag_dreigt",
+    "personeel": "personeel_vinden",
+    "medewerkers vinden": "personeel_vinden",
+    "loonkostensubsidie": "loonkostensubsidie",
+    "subsidie": "loonkostensubsidie",
+    "praktijk": "praktijkleren",
+    "bbl": "praktijkleren",
+    "leerbaan": "praktijkleren",
+    "schulden": "hulp_schulden_zorg",
+    "schuld": "hulp_schulden_zorg",
+    "werkplek": "aanpassing_werkplek",
+    "aanpassing": "aanpassing_werkplek",
+    "voorziening": "aanpassing_werkplek",
+    "inkomen": "inkomen",
+    "uitkering": "inkomen",
     "geld": "inkomen",
 }
+
 
 def _words(text: str) -> str:
     """Lowercase text with single spaces, for keyword lookups."""
@@ -125,7 +176,7 @@ def normalise_behoefte(value: Any) -> Optional[str]:
 
 def required_intake_slots(rol: Optional[str], gemeente_overgeslagen: bool) -> List[str]:
     """The intake questions for this rol, in order; rol itself first when unknown."""
-    if rol not in VRAGEN_PER_ROL:
+    if rol is None or rol not in VRAGEN_PER_ROL:
         return ["rol"]
     vragen = list(VRAGEN_PER_ROL[rol])
     if gemeente_overgeslagen:

@@ -56,9 +56,7 @@ class ValidateIntakeForm(ContractSlotValidators, FormValidationAction):
         domain: DomainDict,
     ) -> List[Text]:
         """rol first; then the questions for that rol (gemeente may be skipped)."""
-        return required_intake_slots(
-            tracker.get_slot("rol"), bool(tracker.get_slot("gemeente_overgeslagen"))
-        )
+        return required_intake_slots(tracker.get_slot("rol"), bool(tracker.get_slot("gemeente_overgeslagen")))
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -121,9 +119,7 @@ class ActionAskGemeente(Action):
         """Action name in the domain."""
         return "action_ask_gemeente"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Pick the question that fits what went before."""
         keuzes = tracker.get_slot("gemeente_keuzes") or []
         pogingen = float(tracker.get_slot("gemeente_pogingen") or 0)

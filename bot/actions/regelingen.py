@@ -16,8 +16,18 @@ from bot.actions.bridge_client import BridgeUnavailable, NotFound
 
 PER_KEER = 3
 _MAANDEN = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
 )
 _QUERY_SLOTS = ("rol", "uitkering", "sector", "gemeente", "behoefte")
 
@@ -106,9 +116,7 @@ def intake_query(tracker: Tracker) -> Dict[str, Any]:
     return query
 
 
-def _open_regelingen(
-    regelingen: Sequence[Mapping[str, Any]], overslaan: Sequence[str]
-) -> List[Mapping[str, Any]]:
+def _open_regelingen(regelingen: Sequence[Mapping[str, Any]], overslaan: Sequence[str]) -> List[Mapping[str, Any]]:
     """Regelingen that may be offered: not ended and not shown before."""
     return [
         regeling
@@ -157,9 +165,7 @@ class ActionFindRegelingen(BridgeAction):
         """Action name in the domain."""
         return "action_find_regelingen"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Query the bridge with the intake and show the best three."""
         try:
             gevonden = await self.bridge.find_regelingen(intake_query(tracker))
@@ -186,9 +192,7 @@ class ActionShowMoreRegelingen(BridgeAction):
         """Action name in the domain."""
         return "action_show_more_regelingen"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Query again and skip the slugs already shown."""
         getoond = list(tracker.get_slot("regelingen") or [])
         try:
@@ -224,9 +228,7 @@ class ActionAnswerRegeling(BridgeAction):
                 return str(entity["value"])
         return tracker.get_slot("regeling")
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """Fetch the entry and answer from it."""
         slug = self._slug(tracker)
         if not slug:

@@ -124,9 +124,7 @@ class ActionRekenhulp(BridgeAction):
         """Action name in the domain."""
         return "action_rekenhulp"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         """One calculation; the answers are cleared so it can be run again."""
         payload = {
             "loonwaarde_procent": tracker.get_slot("loonwaarde"),

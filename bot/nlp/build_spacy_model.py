@@ -27,9 +27,7 @@ def ruler_patterns(nlp: Any) -> List[Dict[str, Any]]:
             toks = tuple(t.lower_ for t in nlp.make_doc(form) if not t.is_space)
             if toks and (label, toks) not in seen:
                 seen.add((label, toks))
-                patterns.append(
-                    {"label": label, "pattern": [{"LOWER": t} for t in toks], "id": ident}
-                )
+                patterns.append({"label": label, "pattern": [{"LOWER": t} for t in toks], "id": ident})
 
     by_key = variants()
     for surface, names in surface_variants():
@@ -58,7 +56,7 @@ def build(out: Path) -> Dict[str, Any]:
     # initialise BEFORE adding patterns: initialising afterwards empties the ruler (spaCy W036)
     nlp.initialize()
     patterns = ruler_patterns(nlp)
-    ruler.add_patterns(patterns)
+    ruler.add_patterns(patterns)  # type: ignore[attr-defined]  # nlp.add_pipe returns a plain Pipe
     out.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out)
     return {"patterns": len(patterns), "pipes": nlp.pipe_names}

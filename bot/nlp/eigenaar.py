@@ -65,7 +65,9 @@ _WORK_WORD = re.compile(
 )
 # Organisations someone deals with as a client: "uitkering van de gemeente", "hulp via de gemeente".
 _SPEAKS_AS = re.compile(r"(^|\b(als|wij zijn|we zijn|namens)( \w+){0,2}?)( de| een| het)? $")
-_CLIENT_OF = re.compile(r"\b(uitkering|bijstand|geld|hulp|brief|brieven|schuld|schulden|afspraak|klantmanager|consulent|boete|toeslag|subsidie) (van|bij|via|uit|aan)( de| het)? $")
+_CLIENT_OF = re.compile(
+    r"\b(uitkering|bijstand|geld|hulp|brief|brieven|schuld|schulden|afspraak|klantmanager|consulent|boete|toeslag|subsidie) (van|bij|via|uit|aan)( de| het)? $"
+)
 # A werkzoekende leaving their old trade: its sector is not where they look.
 # Also "zoek iets in toezicht": a wish for a trade the lexicon does not know is still another trade.
 _WANTS_OUT = re.compile(
@@ -75,9 +77,7 @@ _WANTS_OUT = re.compile(
     r"|\b(zoek|zoeken|wil|liefst|graag) (\w+ ){0,2}(iets|werk|een baan) (in|als|bij)\b"
 )
 _NOT_WISH_BEFORE = re.compile(r"\b(wil|wilt|willen|zou)( \w+){0,2} (niet|nooit|geen)( \w+){0,3} $")
-_PAST_BEFORE = re.compile(
-    r"\b(werkte|gewerkt|was|vroeger|destijds|oude baan|vorige baan|ex|oud|gestopt) (\w+ ){0,4}$"
-)
+_PAST_BEFORE = re.compile(r"\b(werkte|gewerkt|was|vroeger|destijds|oude baan|vorige baan|ex|oud|gestopt) (\w+ ){0,4}$")
 
 
 # Before a workplace rather than a job title: "secretaresse in het ziekenhuis" is zorg.
@@ -90,14 +90,18 @@ _RELATIVE_BEFORE = re.compile(
 # Before a school one goes to as a pupil: "wil niet meer naar school", "mijn mbo afmaken".
 _STUDY_BEFORE = re.compile(r"\b(naar|mijn|zijn|haar|hun|mn|m n|(zit|zat|zitten) (nog )?op)( de| het| een)? $")
 # One's own business, whatever the rol: "ik heb al 30 jaar een bloemenzaak", "mijn eigen garage".
-_EIGEN_ZAAK = re.compile(r"\b(heb|hebben|run|runnen|runt)( al)?( \w+ jaar)?( een| het| de)( eigen)? $|\b(mijn|ons|onze) eigen $")
+_EIGEN_ZAAK = re.compile(
+    r"\b(heb|hebben|run|runnen|runt)( al)?( \w+ jaar)?( een| het| de)( eigen)? $|\b(mijn|ons|onze) eigen $"
+)
 # Before an employer's own workplace: "wij zijn een", "in ons", "mijn", or the message's start.
 _ONS_BEFORE = re.compile(
     r"(^|\b(wij zijn|we zijn|ons|onze|mijn|ik heb|heb|hebben|als|eigenaar van|directeur van|vanuit|namens)( \w+){0,3}) $"
     r"|" + _EIGEN_ZAAK.pattern
 )
 # Without a rol, only a workplace plainly one's own: "in mijn fysiotherapiepraktijk", "wij zijn een ziekenhuis".
-_EIGEN_PLEK_BEFORE = re.compile(r"\b(in|bij|op) (mijn|ons|onze) $|\b(wij zijn|we zijn|eigenaar van|directeur van)( een| de| het)? $")
+_EIGEN_PLEK_BEFORE = re.compile(
+    r"\b(in|bij|op) (mijn|ons|onze) $|\b(wij zijn|we zijn|eigenaar van|directeur van)( een| de| het)? $"
+)
 # Before a werkende's workplace: "ik werk al jaren in de", "sta 30 jaar in een".
 _WERKT_BEFORE = re.compile(
     r"\b(werk|werkt|werken|werkzaam|sta|zit|ben|werkte|baan|functie|contract|vrijwilligerswerk|"
@@ -106,7 +110,9 @@ _WERKT_BEFORE = re.compile(
     r"|\b(werk|werkt|werkzaam|werkte)( \w+){5,6} (bij|in|op|voor|van)( de| het| een)? $"
 )
 # A job title before an employed person's workplace: "als hr adviseur bij het waterschap".
-_TITEL_BEFORE = re.compile(r"\b\w*(medewerker|medewerkster|adviseur|teamleider|leidinggevende|coordinator|recruiter)( \w+){0,2} (bij|van|op)( de| het| een)? $")
+_TITEL_BEFORE = re.compile(
+    r"\b\w*(medewerker|medewerkster|adviseur|teamleider|leidinggevende|coordinator|recruiter)( \w+){0,2} (bij|van|op)( de| het| een)? $"
+)
 # An employee's "onze boekwinkel", "ons ziekenhuis" right before the workplace.
 _ONZE_BEFORE = re.compile(r"\b(ons|onze)( \w+){0,2} $")
 
@@ -127,7 +133,9 @@ def werkplek_entities(text: str) -> List[Entity]:
         for n in (3, 2, 1):
             key = tuple(t[2] for t in tokens[i : i + n])
             if len(key) == n and key in index:
-                found.append({"entity": "sector", "value": index[key], "start": tokens[i][0], "end": tokens[i + n - 1][1]})
+                found.append(
+                    {"entity": "sector", "value": index[key], "start": tokens[i][0], "end": tokens[i + n - 1][1]}
+                )
                 break
     return found
 
@@ -135,10 +143,36 @@ def werkplek_entities(text: str) -> List[Entity]:
 # Last parts of compounds (first parts: bot/lexicons/sector_stam.yml). A company names its sector
 # wherever it stands; a shop, practice or office only in a sentence about working there; a crop
 # is landbouw whatever grows; a shop of a kind not listed is still detailhandel.
-_BEDRIJF_ACHTER = ("bedrijf", "bedrijfje", "bedrijven", "bedrijfjes", "fabriek", "fabriekje", "fabrieken", "onderneming", "keten")
+_BEDRIJF_ACHTER = (
+    "bedrijf",
+    "bedrijfje",
+    "bedrijven",
+    "bedrijfjes",
+    "fabriek",
+    "fabriekje",
+    "fabrieken",
+    "onderneming",
+    "keten",
+)
 _PLEK_ACHTER = (
-    "zaak", "zaakje", "zaken", "winkel", "winkeltje", "winkels", "praktijk", "praktijkje", "praktijken", "post",
-    "kantoor", "kantoortje", "bureau", "bureautje", "centrum", "werkplaats", "groep", "keuken",
+    "zaak",
+    "zaakje",
+    "zaken",
+    "winkel",
+    "winkeltje",
+    "winkels",
+    "praktijk",
+    "praktijkje",
+    "praktijken",
+    "post",
+    "kantoor",
+    "kantoortje",
+    "bureau",
+    "bureautje",
+    "centrum",
+    "werkplaats",
+    "groep",
+    "keuken",
 )
 _OOGST_ACHTER = ("oogst", "teelt", "kwekerij")
 _KAS_ACHTER = ("kas", "kassen")  # "tomatenkas": only after a landbouw stem ("spaarkas" is money)
@@ -210,7 +244,9 @@ def compound_sector(eerste: str, achter: str) -> Optional[Tuple[str, str]]:
 
 _ACHTER = sorted(set(_BEDRIJF_ACHTER + _PLEK_ACHTER + _OOGST_ACHTER + _KAS_ACHTER), key=len, reverse=True)
 # Driving a vehicle for a living: "ik rij al 18 jaar bus", "rij nog steeds internationaal".
-_RIJDT = re.compile(r"\b(ik )?(rij|rijd)( \w+){0,4}? (bus|taxi|vrachtwagen|truck|tram|touringcar|internationaal|bestelbus)\b")
+_RIJDT = re.compile(
+    r"\b(ik )?(rij|rijd)( \w+){0,4}? (bus|taxi|vrachtwagen|truck|tram|touringcar|internationaal|bestelbus)\b"
+)
 
 
 def compound_entities(text: str) -> List[Entity]:
@@ -244,7 +280,9 @@ def compound_entities(text: str) -> List[Entity]:
     for m in _RIJDT.finditer(normalise(text)) if _RIJDT.search(normalise(text)) else []:
         span = _span_of_word(text, m.group(4))
         if span and not any(f["start"] <= span[0] < f["end"] for f in found):
-            found.append({"entity": "sector", "value": "transport_logistiek", "start": span[0], "end": span[1], "kind": "overal"})
+            found.append(
+                {"entity": "sector", "value": "transport_logistiek", "start": span[0], "end": span[1], "kind": "overal"}
+            )
     return found
 
 
@@ -283,7 +321,11 @@ def _in_sentence(text: str, entity: Entity) -> str:
 
 def _sentence_of(text: str, entity: Entity) -> str:
     """The normalised sentence the mention stands in."""
-    return _sentence_before(text, int(entity["start"])) + normalise(text[int(entity["start"]) : int(entity["end"])]) + _sentence_after(text, entity)
+    return (
+        _sentence_before(text, int(entity["start"]))
+        + normalise(text[int(entity["start"]) : int(entity["end"])])
+        + _sentence_after(text, entity)
+    )
 
 
 def _sentence_after(text: str, entity: Entity) -> str:
@@ -293,7 +335,7 @@ def _sentence_after(text: str, entity: Entity) -> str:
 
 
 def _after(text: str, entity: Entity) -> str:
-    return " " + normalise(text[int(entity["end"]):])
+    return " " + normalise(text[int(entity["end"]) :])
 
 
 def current_uitkering(text: str, entities: Sequence[Entity], for_someone_else: bool = False) -> Optional[Entity]:
@@ -356,7 +398,7 @@ def current_sector(
     workplace = [next((f for f in now if _part_of(text, e, f)), e) for e in workplace]
     # An employer who only names whom they look for ("wij zoeken een lasser") is in that trade.
     hiring = wish if rol == "werkgever" else []
-    return (workplace or now or hiring or [None])[0]
+    return next(iter(workplace or now or hiring), None)
 
 
 def _part_of(text: str, part: Entity, whole: Entity) -> bool:
@@ -365,7 +407,9 @@ def _part_of(text: str, part: Entity, whole: Entity) -> bool:
     if tuple(normalise(text[int(part["start"]) : int(part["end"])]).split()) not in _werkplekken():
         return False
     between = text[int(part["end"]) : int(whole["start"])]
-    return int(whole["start"]) >= int(part["end"]) and bool(re.fullmatch(r" van( de| een| het)? ", " " + normalise(between) + " "))
+    return int(whole["start"]) >= int(part["end"]) and bool(
+        re.fullmatch(r" van( de| een| het)? ", " " + normalise(between) + " ")
+    )
 
 
 def _zonder_kind(entity: Entity) -> Entity:
@@ -383,7 +427,9 @@ def _is_company(text: str, entity: Entity) -> bool:
 
 # Temps an employer hires, agencies a job seeker signs up with: a channel, not their sector.
 _UITZEND_CHANNEL_WERKGEVER = re.compile(r"^(uitzendkracht|uitzendkrachten|flexkracht|flexkrachten)$")
-_INSCHRIJVEN_BEFORE = re.compile(r"\b(inschrijven|ingeschreven|inschrijving|aanmelden|aangemeld|solliciteren)( \w+){0,3} (bij|via)( de| het| een)? $")
+_INSCHRIJVEN_BEFORE = re.compile(
+    r"\b(inschrijven|ingeschreven|inschrijving|aanmelden|aangemeld|solliciteren)( \w+){0,3} (bij|via)( de| het| een)? $"
+)
 _VIA_BEFORE = re.compile(r"\bvia( de| het| een)? $")
 # "gestopt met mijn varkensbedrijf", "we stoppen met ons melkveebedrijf"
 _STOPS_BEFORE = re.compile(r"\b(gestopt|stoppen|stop|stopt|stopte|stopten) met( mijn| ons| onze| het| de| m n| mn)? $")
@@ -415,7 +461,8 @@ def _other_sector_beside(text: str, entity: Entity) -> bool:
     values = {
         hit
         for snippet in snippets
-        for hit in [m.value for m in lexicon.find_terms(snippet, ("sector",))] + [e["value"] for e in werkplek_entities(snippet)]
+        for hit in [m.value for m in lexicon.find_terms(snippet, ("sector",))]
+        + [e["value"] for e in werkplek_entities(snippet)]
     }
     return bool(values - {entity["value"]})
 
@@ -426,7 +473,9 @@ def _at_work(text: str, entity: Entity, rol: Optional[str]) -> bool:
     if _EIGEN_ZAAK.search(before):
         return True
     if rol is None:
-        return bool(_EIGEN_PLEK_BEFORE.search(before) or (_WERKT_BEFORE.search(before) and re.search(r"\bwerk", before)))
+        return bool(
+            _EIGEN_PLEK_BEFORE.search(before) or (_WERKT_BEFORE.search(before) and re.search(r"\bwerk", before))
+        )
     if entity["value"] == "onderwijs" and _STUDY_BEFORE.search(before):
         return False
     if _CLIENT_OF.search(before):
@@ -442,7 +491,10 @@ def _at_work(text: str, entity: Entity, rol: Optional[str]) -> bool:
     if rol == "werkende":
         # "onze gemeente" is where one lives, not where one works
         onze = _ONZE_BEFORE.search(before) and entity["value"] != "overheid"
-        return bool(_WERKT_BEFORE.search(before) or _TITEL_BEFORE.search(before) or onze) or "waar ik" in normalise(text[int(entity["end"]) :])[:20]
+        return (
+            bool(_WERKT_BEFORE.search(before) or _TITEL_BEFORE.search(before) or onze)
+            or "waar ik" in normalise(text[int(entity["end"]) :])[:20]
+        )
     # a werkzoekende's wish, or the place they worked or volunteer (their trade when they name no other)
     return bool(_WISH_BEFORE.search(before) or _WERKT_BEFORE.search(before))
 

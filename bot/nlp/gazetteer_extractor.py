@@ -40,7 +40,7 @@ def canonical_entities(
     found: List[Dict[Text, Any]] = []
     if use_places:
         place = best_place(text)
-        if place is not None:
+        if place is not None and place.gemeente is not None:
             found.append(_entity("gemeente", place.gemeente.naam, place.start, place.end))
     for hit in lexicon.find_terms(text, tuple(dictionary_entities)):
         found.append(_entity(hit.entity, hit.value, hit.start, hit.end))
@@ -108,9 +108,7 @@ def _entity(name: str, value: str, start: int, end: int) -> Dict[Text, Any]:
     }
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
     """Gemeente/uitkering/sector from gazetteers; canonicalises entities from other extractors."""
 
@@ -141,9 +139,7 @@ class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT)
             if not text:
                 continue
-            entities = canonical_entities(
-                text, message.get(ENTITIES, []), self._dictionary_entities, self._places
-            )
+            entities = canonical_entities(text, message.get(ENTITIES, []), self._dictionary_entities, self._places)
             message.set(ENTITIES, entities, add_to_output=True)
         return messages
 
@@ -151,13 +147,80 @@ class GazetteerEntityExtractor(GraphComponent, EntityExtractorMixin):
 # Words that may surround a bare fact ("nee, ik woon in Lelystad", "ik zit in de ww sinds maart").
 # Not here on purpose: "heb", "wij", "wil", "bedrijf", "werk": they make a role statement.
 _FILLER = {
-    "nee", "neen", "ja", "jawel", "oke", "ok", "ik", "woon", "wonen", "woont", "woonachtig", "in",
-    "de", "het", "een", "te", "uit", "kom", "gemeente", "woonplaats", "plaats", "stad", "dorp",
-    "regio", "buurt", "omgeving", "van", "bedoel", "bedoelde", "niet", "maar", "sorry", "oeps",
-    "eigenlijk", "dus", "graag", "denk", "nu", "al", "sinds", "toch", "hoor", "sector", "branche",
-    "zit", "krijg", "ontvang", "mijn", "uitkering", "iets", "met", "bij", "op", "en", "of", "uwv",
-    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-    "oktober", "november", "december", "vorig", "vorige", "jaar", "maand", "maanden", "week",
+    "nee",
+    "neen",
+    "ja",
+    "jawel",
+    "oke",
+    "ok",
+    "ik",
+    "woon",
+    "wonen",
+    "woont",
+    "woonachtig",
+    "in",
+    "de",
+    "het",
+    "een",
+    "te",
+    "uit",
+    "kom",
+    "gemeente",
+    "woonplaats",
+    "plaats",
+    "stad",
+    "dorp",
+    "regio",
+    "buurt",
+    "omgeving",
+    "van",
+    "bedoel",
+    "bedoelde",
+    "niet",
+    "maar",
+    "sorry",
+    "oeps",
+    "eigenlijk",
+    "dus",
+    "graag",
+    "denk",
+    "nu",
+    "al",
+    "sinds",
+    "toch",
+    "hoor",
+    "sector",
+    "branche",
+    "zit",
+    "krijg",
+    "ontvang",
+    "mijn",
+    "uitkering",
+    "iets",
+    "met",
+    "bij",
+    "op",
+    "en",
+    "of",
+    "uwv",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+    "vorig",
+    "vorige",
+    "jaar",
+    "maand",
+    "maanden",
+    "week",
 }
 _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 FACT_ENTITIES = ("gemeente", "uitkering", "sector", "behoefte")
@@ -185,9 +248,7 @@ def is_fact_only(text: str, entities: List[Dict[Text, Any]]) -> bool:
     return True
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class FactOnlyIntentClassifier(GraphComponent):
     """Sets intent `inform` for a bare answer ("Zoetermeer", "nee, in Spijkenisse", "ww").
 

@@ -29,7 +29,9 @@ NAVIGATION_WORDS = {
         r"\b(begin|beginnen|start|starten) (\w+ ){0,2}(opnieuw|overnieuw)\b|"
         r"\b(herstart\w*|reset|restart|(nieuw|ander) gesprek|voren af aan|alles wissen)\b|^\W*(begin|beginnen)\W*$"
     ),
-    "stop": re.compile(r"\b(stop\w*|hou op|laat maar|annuleer\w*|kappen|niet verder|einde|afbreken|niet meer nodig|klaar|genoeg)\b"),
+    "stop": re.compile(
+        r"\b(stop\w*|hou op|laat maar|annuleer\w*|kappen|niet verder|einde|afbreken|niet meer nodig|klaar|genoeg)\b"
+    ),
     "go_back": re.compile(r"\b(terug\w*|vorige|back)\b"),
     "show_more": re.compile(r"\b(meer|volgende|andere|rest|alles|nog een)\b"),
 }

@@ -57,7 +57,9 @@ def cue_patterns() -> Dict[str, Tuple[Pattern[str], ...]]:
 
 
 # A sector word that names an organisation, not a job ("Installatiebedrijf met 25 man").
-_ORGANISATIE = re.compile(r"(bedrijf|bedrijfje|winkel|praktijk|organisatie|zaak|kwekerij|restaurant|hotel|centrum|bureau|instelling|school|fabriek)$")
+_ORGANISATIE = re.compile(
+    r"(bedrijf|bedrijfje|winkel|praktijk|organisatie|zaak|kwekerij|restaurant|hotel|centrum|bureau|instelling|school|fabriek)$"
+)
 _IK_BEN = re.compile(r"\b(ik ben|ben ik|ik ben een|ik ben nu|ik ben al \w+ jaar|ik werk als|werkzaam als) $")
 
 
@@ -102,9 +104,11 @@ def decide(
         rol, reden = _tie_break(candidates, probs, reden)
     elif rol is None and len(text.split()) >= MODEL_MIN_WORDS:
         rol, reden = _by_model(probs, intent_hint, text)
-    elif reden in WEAK_REASONS and _model_disagrees(rol, probs):
+    elif rol is not None and reden in WEAK_REASONS and _model_disagrees(rol, probs):
         return RolDecision(None, f"tegenstrijdig: {reden}, model anders", cues)
-    elif rol is not None and probs and probs.get(rol, 0.0) < MODEL_SUPPORT_MIN and not _says_ik_werk(reden, cues, probs):
+    elif (
+        rol is not None and probs and probs.get(rol, 0.0) < MODEL_SUPPORT_MIN and not _says_ik_werk(reden, cues, probs)
+    ):
         return RolDecision(None, f"tegenstrijdig: {reden}, model twijfelt", cues)
     return RolDecision(rol, reden, cues, eigen_uitkering=rol != "werkgever")
 
@@ -209,14 +213,18 @@ def _about_work(text: str) -> bool:
     return bool(_OVER_WERK.search(norm) or lexicon.find_terms(norm, ("sector",)))
 
 
-def _by_model(probs: Mapping[str, float], intent_hint: Optional[Tuple[str, float]], text: str) -> Tuple[Optional[str], str]:
+def _by_model(
+    probs: Mapping[str, float], intent_hint: Optional[Tuple[str, float]], text: str
+) -> Tuple[Optional[str], str]:
     """Rule 7: the model decides alone when it is sure, or with DIET when both point the same way."""
     if not probs or not _about_work(text):
         return None, "geen duidelijk signaal"
     label, p = max(probs.items(), key=lambda kv: kv[1])
     if label in ROLLEN and p >= MODEL_THRESHOLD:
         return label, f"model ({p:.2f})"
-    hint_agrees = intent_hint and intent_hint[1] >= HINT_THRESHOLD and label == intent_hint[0]
+    if intent_hint is None:
+        return None, "geen duidelijk signaal"
+    hint_agrees = intent_hint[1] >= HINT_THRESHOLD and label == intent_hint[0]
     if hint_agrees and p >= HINT_MODEL_MIN and probs.get(NO_ROL, 0.0) < HINT_NO_ROL_MAX:
         return label, f"model ({p:.2f}) en intent ({intent_hint[1]:.2f})"
     return None, "geen duidelijk signaal"
@@ -246,8 +254,8 @@ def label_for(intent: Optional[str], metadata: Optional[Mapping[str, object]]) -
         if value in ROLLEN:
             return str(value)
         return UNCLEAR if value == UNCLEAR else NO_ROL
-    if intent and intent.startswith("inform_") and intent[len("inform_"):] in ROLLEN:
-        return intent[len("inform_"):]
+    if intent and intent.startswith("inform_") and intent[len("inform_") :] in ROLLEN:
+        return intent[len("inform_") :]
     if intent in ("out_of_scope", "greet", "goodbye", "thank", "affirm", "deny", "ask_capabilities"):
         return NO_ROL
     return None
@@ -259,10 +267,12 @@ def build_model(texts: Sequence[str], labels: Sequence[str]):  # -> sklearn Pipe
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, make_pipeline
 
-    features = FeatureUnion([
-        ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)),
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)),
-    ])
+    features = FeatureUnion(
+        [
+            ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True)),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True)),
+        ]
+    )
     model = make_pipeline(features, LogisticRegression(C=8.0, max_iter=2000, class_weight="balanced"))
     model.fit([normalise(t) for t in texts], list(labels))
     return model
@@ -271,10 +281,12 @@ def build_model(texts: Sequence[str], labels: Sequence[str]):  # -> sklearn Pipe
 def model_probs(model, text: str) -> Dict[str, float]:
     """Class → probability for one text."""
     probs = model.predict_proba([normalise(text)])[0]
-    return {str(label): float(p) for label, p in zip(model.classes_, probs)}
+    return {str(label): float(p) for label, p in zip(model.classes_, probs, strict=False)}
 
 
-def training_pairs(examples: Iterable[Tuple[str, Optional[str], Optional[Mapping[str, object]]]]) -> List[Tuple[str, str]]:
+def training_pairs(
+    examples: Iterable[Tuple[str, Optional[str], Optional[Mapping[str, object]]]],
+) -> List[Tuple[str, str]]:
     """(text, label) for every usable (text, intent, metadata) example."""
     pairs = []
     for text, intent, metadata in examples:

@@ -33,7 +33,17 @@ RETARGETED = set(ROLE_INTENTS) | {"inform", "nlu_fallback", "greet", "affirm"}
 # An out_of_scope this sure, without a single rol cue, is not ours to triage (spam, toeslagen).
 OUT_OF_SCOPE_SURE = 0.7
 # Intents that steer the dialogue: without a rol cue the model's guess would only disturb it.
-CONTROL_INTENTS = {"request_medewerker", "show_more", "go_back", "restart", "stop", "goodbye", "thank", "deny", "express_frustration"}
+CONTROL_INTENTS = {
+    "request_medewerker",
+    "show_more",
+    "go_back",
+    "restart",
+    "stop",
+    "goodbye",
+    "thank",
+    "deny",
+    "express_frustration",
+}
 _MODEL_FILE = "rol_model.joblib"
 
 

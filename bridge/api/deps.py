@@ -11,8 +11,8 @@ from bridge.core.config import Settings, get_settings
 from bridge.core.db import get_session
 from bridge.core.tokens import bearer_matches
 from bridge.models import Conversation
-from bridge.schemas.ids import is_id
 from bridge.privacy.tracker_store import RasaTrackerStore
+from bridge.schemas.ids import is_id
 from bridge.services.rasa_client import RasaClient
 
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -32,8 +32,13 @@ api_router.include_router(handoffs.internal_router)
 api_router.include_router(events.router)
 api_router.include_router(events.internal_router)
 for staff_router in (
-    staff_session.router, staff_cases.router, staff_organisations.router, staff_templates.router,
-    staff_accounts.router, staff_audit.router, staff_events.router,
+    staff_session.router,
+    staff_cases.router,
+    staff_organisations.router,
+    staff_templates.router,
+    staff_accounts.router,
+    staff_audit.router,
+    staff_events.router,
 ):
     api_router.include_router(staff_router)
 # Knowledge base and arrangeur rules (issue 5).

@@ -30,8 +30,16 @@ def _dimension(value: str | None) -> str | None:
 
 
 def monitor_filters(
-    staff: StaffAccount, kb: KnowledgeBase, *, periode: Periode, van: date | None, tot: date | None,
-    regio: str | None, organisatie: str | None, kanaal: str | None, now: datetime | None = None,
+    staff: StaffAccount,
+    kb: KnowledgeBase,
+    *,
+    periode: Periode,
+    van: date | None,
+    tot: date | None,
+    regio: str | None,
+    organisatie: str | None,
+    kanaal: str | None,
+    now: datetime | None = None,
 ) -> Filters:
     """The filters of a request, within the staff member's scope (403 outside it, 422 for a bad period)."""
     if not may_use_monitor(staff):
@@ -52,8 +60,15 @@ def monitor_filters(
     return Filters(start, end, region, organisation, _dimension(kanaal))
 
 
-def audited_report(session: SessionDep, kb: KnowledgeBase, staff: StaffAccount, filters: Filters, request: Request,
-                   action: str, formaat: str | None = None) -> Report:
+def audited_report(
+    session: SessionDep,
+    kb: KnowledgeBase,
+    staff: StaffAccount,
+    filters: Filters,
+    request: Request,
+    action: str,
+    formaat: str | None = None,
+) -> Report:
     """Build the report and log who looked at which slice (no figures in the log)."""
     report = build_report(session, kb, filters)
     detail: dict[str, str | None] = dict(filters.as_dict())

@@ -19,7 +19,8 @@ def _svg(width: int, height: int, title: str, body: list[str], chart_id: str) ->
         f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'aria-labelledby="{chart_id}-titel" focusable="false">'
         f'<title id="{chart_id}-titel">{escape(title)} (dezelfde cijfers staan in de tabel)</title>'
-        + "".join(body) + "</svg>"
+        + "".join(body)
+        + "</svg>"
     )
 
 
@@ -44,12 +45,16 @@ def line_chart(chart_id: str, title: str, periods: list[str], series: dict[str, 
     plot_w, plot_h = width - left - 16, height - bottom - top
     largest = max((c.value or 0 for _, cells in series.values() for c in cells), default=0) or 1
     step = plot_w / max(1, len(periods) - 1)
-    body = [f'<line class="axis" x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}"/>',
-            f'<text class="label" x="{left - 6}" y="{top + 4}" text-anchor="end">{largest}</text>',
-            f'<text class="label" x="{left - 6}" y="{top + plot_h}" text-anchor="end">0</text>']
+    body = [
+        f'<line class="axis" x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}"/>',
+        f'<text class="label" x="{left - 6}" y="{top + 4}" text-anchor="end">{largest}</text>',
+        f'<text class="label" x="{left - 6}" y="{top + plot_h}" text-anchor="end">0</text>',
+    ]
     if periods:
         body.append(f'<text class="label" x="{left}" y="{height - 8}">{escape(periods[0])}</text>')
-        body.append(f'<text class="label" x="{left + plot_w}" y="{height - 8}" text-anchor="end">{escape(periods[-1])}</text>')
+        body.append(
+            f'<text class="label" x="{left + plot_w}" y="{height - 8}" text-anchor="end">{escape(periods[-1])}</text>'
+        )
     for index, (name, (label, cells)) in enumerate(series.items()):
         css = SERIES_CLASSES[index % len(SERIES_CLASSES)]
         segment: list[str] = []
@@ -62,7 +67,9 @@ def line_chart(chart_id: str, title: str, periods: list[str], series: dict[str, 
             x, y = left + i * step, top + plot_h - plot_h * cell.value / largest
             segment.append(f"{x:.1f},{y:.1f}")
             body.append(f'<circle class="dot {css}" cx="{x:.1f}" cy="{y:.1f}" r="3"/>')
-        body.append(f'<rect class="key {css}" x="{left + index * 150}" y="6" width="12" height="12"/>'
-                    f'<text class="label" x="{left + index * 150 + 16}" y="16">{escape(label)}</text>')
+        body.append(
+            f'<rect class="key {css}" x="{left + index * 150}" y="6" width="12" height="12"/>'
+            f'<text class="label" x="{left + index * 150 + 16}" y="16">{escape(label)}</text>'
+        )
         del name
     return _svg(width, height, title, body, chart_id)

@@ -39,14 +39,22 @@ Dimension = Annotated[Text | None, Query(max_length=200)]
 
 @router.get("")
 def monitor_page(
-    request: Request, session: SessionDep, staff_session: ConsoleSession, kb: KnowledgeDep,
-    periode: Periode = Periode.maand, van: date | None = None, tot: date | None = None,
-    regio: Dimension = None, organisatie: Dimension = None, kanaal: Dimension = None,
+    request: Request,
+    session: SessionDep,
+    staff_session: ConsoleSession,
+    kb: KnowledgeDep,
+    periode: Periode = Periode.maand,
+    van: date | None = None,
+    tot: date | None = None,
+    regio: Dimension = None,
+    organisatie: Dimension = None,
+    kanaal: Dimension = None,
 ) -> HTMLResponse:
     """Figures for coördinatoren (own organisation or region) and beheerders (everything); audited."""
     staff = staff_session.staff
-    filters = monitor_filters(staff, kb, periode=periode, van=van, tot=tot, regio=regio, organisatie=organisatie,
-                              kanaal=kanaal)
+    filters = monitor_filters(
+        staff, kb, periode=periode, van=van, tot=tot, regio=regio, organisatie=organisatie, kanaal=kanaal
+    )
     report = audited_report(session, kb, staff, filters, request, "monitor_view")
     scope = Scope.of(staff, kb)
     if scope.everything:
@@ -55,20 +63,35 @@ def monitor_page(
     else:
         regios = [scope.region] if scope.region else []
         organisations = [scope.organisation]
-    query = {"periode": periode.value, "van": filters.start.isoformat(), "tot": filters.end.isoformat(),
-             "regio": _param(filters.arbeidsmarktregio), "organisatie": _param(filters.organisation),
-             "kanaal": _param(filters.channel)}
+    query = {
+        "periode": periode.value,
+        "van": filters.start.isoformat(),
+        "tot": filters.end.isoformat(),
+        "regio": _param(filters.arbeidsmarktregio),
+        "organisatie": _param(filters.organisation),
+        "kanaal": _param(filters.channel),
+    }
     trend_series = {name: (label, report.trend.series[name]) for name, label in TREND_SERIES}
     charts_by_table = {
         name: charts.bar_chart(f"grafiek-{name}", table.title, [(row.label, row.shown) for row in table.rows])
         for name, table in report.tables.items()
     }
     return _render(
-        request, "monitor.html", staff_session,
-        report=report, sections=SECTIONS, charts_by_table=charts_by_table,
+        request,
+        "monitor.html",
+        staff_session,
+        report=report,
+        sections=SECTIONS,
+        charts_by_table=charts_by_table,
         trend_chart=charts.line_chart("grafiek-trend", "Trend", report.trend.periods, trend_series),
-        trend_labels=TREND_SERIES, periodes=LABELS, periode=periode, everything=scope.everything,
-        regios=regios, organisations=organisations, channels=CHANNELS, none_value=NONE_VALUE,
+        trend_labels=TREND_SERIES,
+        periodes=LABELS,
+        periode=periode,
+        everything=scope.everything,
+        regios=regios,
+        organisations=organisations,
+        channels=CHANNELS,
+        none_value=NONE_VALUE,
         selected={"regio": query["regio"], "organisatie": query["organisatie"], "kanaal": query["kanaal"]},
         export_csv="/api/staff/monitor/export?" + urlencode({**query, "formaat": "csv"}),
         export_json="/api/staff/monitor/export?" + urlencode({**query, "formaat": "json"}),

@@ -25,12 +25,12 @@ from bridge.api.staff_auth import (
     optional_staff_session,
     set_session_cookie,
 )
+from bridge.knowledge.loader import get_knowledge_base
 from bridge.models import Organisation, ReplyTemplate, StaffSession
+from bridge.plan import render as plan_render
 from bridge.schemas.callback import CallbackForStaff
 from bridge.schemas.ids import is_id
 from bridge.schemas.text import Text
-from bridge.knowledge.loader import get_knowledge_base
-from bridge.plan import render as plan_render
 from bridge.services import callbacks, cases, plans
 from bridge.services.staff import LoginThrottled, audit, authenticate, end_session, start_session
 
@@ -56,7 +56,7 @@ def label(kind: str, value: Any) -> str:
 
 
 def waiting(seconds: int) -> str:
-    """"4 min", "1 uur 5 min"."""
+    """ "4 min", "1 uur 5 min"."""
     minutes = seconds // 60
     if minutes < 1:
         return "net binnen"
@@ -66,12 +66,12 @@ def waiting(seconds: int) -> str:
 
 
 def local_time(moment: datetime) -> str:
-    """"14:05" in Dutch time (stored times come back as aware UTC)."""
+    """ "14:05" in Dutch time (stored times come back as aware UTC)."""
     return moment.astimezone(AMSTERDAM).strftime("%H:%M")
 
 
 def local_datetime(moment: datetime) -> str:
-    """"23-11-2026 14:05" in Dutch time."""
+    """ "23-11-2026 14:05" in Dutch time."""
     return moment.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
 
 
@@ -121,7 +121,9 @@ def _back(url: str, melding: str | None = None) -> RedirectResponse:
     so nobody can put their own text on a console page with a crafted link."""
     response = RedirectResponse(url, status.HTTP_303_SEE_OTHER)
     if melding:
-        response.set_cookie(NOTICE_COOKIE, quote(melding), max_age=60, httponly=True, samesite="strict", path="/console")
+        response.set_cookie(
+            NOTICE_COOKIE, quote(melding), max_age=60, httponly=True, samesite="strict", path="/console"
+        )
     return response
 
 
@@ -206,7 +208,9 @@ def _own_case(session: SessionDep, staff_session: StaffSession, case_id: str) ->
             raise cases.CaseNotFound
         return cases.get_case_for(session, staff_session.staff, case_id)
     except cases.CaseNotFound:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "Deze zaak bestaat niet of hoort niet bij uw organisatie.") from None
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, "Deze zaak bestaat niet of hoort niet bij uw organisatie."
+        ) from None
 
 
 @router.get("/zaken/{case_id}")
@@ -215,20 +219,35 @@ def case_page(case_id: str, request: Request, session: SessionDep, staff_session
     staff = staff_session.staff
     case = _own_case(session, staff_session, case_id)
     callback = callbacks.for_case(session, case)
-    audit(session, staff, "case_view", case_id=case.id, conversation_id=case.conversation_id,
-          address=client_address(request), detail=callbacks.audit_detail(callback))
+    audit(
+        session,
+        staff,
+        "case_view",
+        case_id=case.id,
+        conversation_id=case.conversation_id,
+        address=client_address(request),
+        detail=callbacks.audit_detail(callback),
+    )
     session.commit()
     organisations = session.scalars(
         select(Organisation.name).where(Organisation.name != case.queue).order_by(Organisation.name)
     ).all()
     reply_templates = session.scalars(
-        select(ReplyTemplate).where(ReplyTemplate.organisation_id == staff.organisation_id).order_by(ReplyTemplate.title)
+        select(ReplyTemplate)
+        .where(ReplyTemplate.organisation_id == staff.organisation_id)
+        .order_by(ReplyTemplate.title)
     ).all()
     return _render(
-        request, "case.html", staff_session,
-        case=case, messages=cases.transcript(session, case), waiting_seconds=cases.waiting_seconds(case),
-        organisations=organisations, reply_templates=reply_templates,
-        mine=case.claimed_by == staff.id, channel=case.conversation.channel,
+        request,
+        "case.html",
+        staff_session,
+        case=case,
+        messages=cases.transcript(session, case),
+        waiting_seconds=cases.waiting_seconds(case),
+        organisations=organisations,
+        reply_templates=reply_templates,
+        mine=case.claimed_by == staff.id,
+        channel=case.conversation.channel,
         terugbelverzoek=CallbackForStaff.of(callback) if callback else None,
         plan_html=_plan_view(session, staff_session, case, request),
     )
@@ -239,8 +258,15 @@ def _plan_view(session: SessionDep, staff_session: StaffSession, case: Any, requ
     plan = plans.for_conversation(session, case.conversation_id)
     if plan is None:
         return None
-    audit(session, staff_session.staff, "plan_view", case_id=case.id, conversation_id=case.conversation_id,
-          address=client_address(request), detail={"versie": plans.latest(plan).nummer})
+    audit(
+        session,
+        staff_session.staff,
+        "plan_view",
+        case_id=case.id,
+        conversation_id=case.conversation_id,
+        address=client_address(request),
+        detail={"versie": plans.latest(plan).nummer},
+    )
     session.commit()
     return plan_render.console_fragment(plan)
 
@@ -250,8 +276,13 @@ AFSPRAAK_TOO_LONG = f"De afspraak is te lang. Gebruik maximaal {plans.MAX_AFSPRA
 
 @router.post("/zaken/{case_id}/plan/afspraken")
 def afspraak_form(
-    case_id: str, request: Request, session: SessionDep, staff_session: CheckedSession, rasa: RasaDep,
-    wat: Annotated[Text, Form(max_length=20_000)], wie: Annotated[Text, Form(max_length=20_000)] = "",
+    case_id: str,
+    request: Request,
+    session: SessionDep,
+    staff_session: CheckedSession,
+    rasa: RasaDep,
+    wat: Annotated[Text, Form(max_length=20_000)],
+    wie: Annotated[Text, Form(max_length=20_000)] = "",
     wanneer: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     """Write down an afspraak in the person's plan (made from the intake when it has none yet); audited."""
@@ -265,8 +296,12 @@ def afspraak_form(
     if not wat.strip():
         return _back(back, "Schrijf op wat er is afgesproken.")
     if len(wat) > plans.MAX_AFSPRAAK or len(wie) > plans.MAX_WIE:
-        return _back(back, AFSPRAAK_TOO_LONG if len(wat) > plans.MAX_AFSPRAAK else
-                     f"Vul bij 'wie' maximaal {plans.MAX_WIE} tekens in.")
+        return _back(
+            back,
+            AFSPRAAK_TOO_LONG
+            if len(wat) > plans.MAX_AFSPRAAK
+            else f"Vul bij 'wie' maximaal {plans.MAX_WIE} tekens in.",
+        )
     try:
         datum = date.fromisoformat(wanneer) if wanneer else None
     except ValueError:
@@ -274,8 +309,16 @@ def afspraak_form(
     conversation = case.conversation
     intake = plans.intake_for(session, rasa, conversation)
     plan = plans.ensure_plan(session, get_knowledge_base(), conversation, intake, date.today(), require_advice=False)
-    plans.add_afspraak(session, plan, staff, case=case, wat=wat.strip(), wie=wie.strip() or "U", wanneer=datum,
-                       address=client_address(request))
+    plans.add_afspraak(
+        session,
+        plan,
+        staff,
+        case=case,
+        wat=wat.strip(),
+        wie=wie.strip() or "U",
+        wanneer=datum,
+        address=client_address(request),
+    )
     return _back(back, "De afspraak staat in het plan.")
 
 
@@ -294,7 +337,10 @@ def claim_form(case_id: str, request: Request, session: SessionDep, staff_sessio
 
 @router.post("/zaken/{case_id}/antwoord")
 def reply_form(
-    case_id: str, request: Request, session: SessionDep, staff_session: CheckedSession,
+    case_id: str,
+    request: Request,
+    session: SessionDep,
+    staff_session: CheckedSession,
     text: Annotated[Text, Form(min_length=1, max_length=2000)],
 ) -> Response:
     case = _own_case(session, staff_session, case_id)
@@ -306,8 +352,12 @@ def reply_form(
 
 @router.post("/zaken/{case_id}/doorzetten")
 def transfer_form(
-    case_id: str, request: Request, session: SessionDep, staff_session: CheckedSession,
-    queue: Annotated[Text, Form(max_length=200)], note: Annotated[Text, Form(max_length=2000)] = "",
+    case_id: str,
+    request: Request,
+    session: SessionDep,
+    staff_session: CheckedSession,
+    queue: Annotated[Text, Form(max_length=200)],
+    note: Annotated[Text, Form(max_length=2000)] = "",
 ) -> Response:
     case = _own_case(session, staff_session, case_id)
     if not note.strip():
@@ -327,8 +377,12 @@ def handback_form(
 
 @router.post("/zaken/{case_id}/afsluiten")
 def close_form(
-    case_id: str, request: Request, session: SessionDep, staff_session: CheckedSession,
-    outcome: Annotated[Text, Form(max_length=30)], note: Annotated[Text, Form(max_length=2000)] = "",
+    case_id: str,
+    request: Request,
+    session: SessionDep,
+    staff_session: CheckedSession,
+    outcome: Annotated[Text, Form(max_length=30)],
+    note: Annotated[Text, Form(max_length=2000)] = "",
 ) -> Response:
     case = _own_case(session, staff_session, case_id)
     cases.close(session, staff_session.staff, case, outcome, note.strip() or None, address=client_address(request))
@@ -348,10 +402,14 @@ def templates_page(request: Request, session: SessionDep, staff_session: Console
 
 @router.post("/sjablonen")
 def template_add(
-    session: SessionDep, staff_session: CheckedSession,
-    title: Annotated[Text, Form(min_length=1, max_length=100)], body: Annotated[Text, Form(min_length=1, max_length=2000)],
+    session: SessionDep,
+    staff_session: CheckedSession,
+    title: Annotated[Text, Form(min_length=1, max_length=100)],
+    body: Annotated[Text, Form(min_length=1, max_length=2000)],
 ) -> Response:
-    session.add(ReplyTemplate(organisation_id=staff_session.staff.organisation_id, title=title.strip(), body=body.strip()))
+    session.add(
+        ReplyTemplate(organisation_id=staff_session.staff.organisation_id, title=title.strip(), body=body.strip())
+    )
     session.commit()
     return _back("/console/sjablonen")
 

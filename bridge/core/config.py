@@ -46,8 +46,9 @@ class Settings(BaseSettings):
     bridge_host: str = Field("127.0.0.1", description="Interface the bridge listens on.")
     bridge_port: int = Field(8000, description="Port of the bridge (web chat, console, API).")
     public_base_url: str = Field(
-        "", description="Public address of the bridge for links people keep, e.g. the plan link "
-        "(https://elkedeur.example.nl); empty: the address the request came to."
+        "",
+        description="Public address of the bridge for links people keep, e.g. the plan link "
+        "(https://elkedeur.example.nl); empty: the address the request came to.",
     )
     database_url: str = Field(
         f"sqlite:///{VAR_DIR / 'bridge.db'}",
@@ -55,16 +56,17 @@ class Settings(BaseSettings):
     )
     rasa_port: int = Field(5005, description="Port of the Rasa server (bound to 127.0.0.1).")
     rasa_servers: int = Field(
-        2, ge=1, description="Rasa servers of the default profile (`make run`), on RASA_PORT, RASA_PORT+1, …, "
+        2,
+        ge=1,
+        description="Rasa servers of the default profile (`make run`), on RASA_PORT, RASA_PORT+1, …, "
         "unless RASA_PORTS lists the ports; the bridge sends each conversation to the same one.",
     )
     rasa_url: str = Field("", description="Base URL of the Rasa server; default from rasa_port.")
     rasa_token: str = Field("", description="Token of Rasa's HTTP API (generated in development).")
-    rasa_tracker_db: str = Field(
-        str(VAR_DIR / "rasa-tracker.db"), description="SQLite file of Rasa's tracker store."
-    )
+    rasa_tracker_db: str = Field(str(VAR_DIR / "rasa-tracker.db"), description="SQLite file of Rasa's tracker store.")
     retention_days_transcript: int = Field(
-        30, ge=1,
+        30,
+        ge=1,
         description="Days after a conversation's last activity until its transcript and Rasa tracker are deleted.",
     )
     retention_days_case_summary: int = Field(
@@ -98,9 +100,7 @@ class Settings(BaseSettings):
     bridge_service_token: str = Field(
         "", description="Bearer token the action server uses on /internal/* (generated in dev)."
     )
-    staff_token: str = Field(
-        "", description="Bearer token for the staff API (generated in development)."
-    )
+    staff_token: str = Field("", description="Bearer token for the staff API (generated in development).")
     rasa_timeout_seconds: float = Field(10.0, description="Timeout of one call to Rasa.")
     log_pseudonym_key: str = Field(
         "", description="Key of the pseudonyms in logs; set it so they stay stable across restarts."
@@ -137,8 +137,10 @@ class Settings(BaseSettings):
         description="Base URLs of the action servers, paired with RASA_URLS; empty: from ports.",
     )
     bridge_workers: int = Field(
-        1, ge=1, description="uvicorn worker processes of the bridge (productie; needs PostgreSQL "
-        "and REDIS_URL when more than 1)."
+        1,
+        ge=1,
+        description="uvicorn worker processes of the bridge (productie; needs PostgreSQL "
+        "and REDIS_URL when more than 1).",
     )
     rasa_tracker_store_url: str = Field(
         "",
@@ -162,31 +164,29 @@ class Settings(BaseSettings):
     )
     frame_ancestors: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
-        description="Origins that may embed the web chat in a frame; comma-separated. "
-        "Empty: nobody ('none').",
+        description="Origins that may embed the web chat in a frame; comma-separated. Empty: nobody ('none').",
     )
-    tls_enabled: bool = Field(
-        False, description="Send HSTS on every response (set when a TLS proxy is in front)."
-    )
+    tls_enabled: bool = Field(False, description="Send HSTS on every response (set when a TLS proxy is in front).")
     hsts_max_age: int = Field(31_536_000, description="HSTS max-age in seconds.")
     max_body_bytes: int = Field(65_536, description="Largest accepted request body (bytes).")
     rate_limit_enabled: bool = Field(True, description="Switch the rate limits on or off.")
     rate_limit_per_client: str = Field(
         "60/minute", description="Messages per client address (limits notation, e.g. '60/minute')."
     )
-    rate_limit_per_conversation: str = Field(
-        "20/minute", description="Messages per conversation id."
-    )
-    rate_limit_new_conversations: str = Field(
-        "10/minute", description="New conversations per client address."
-    )
+    rate_limit_per_conversation: str = Field("20/minute", description="Messages per conversation id.")
+    rate_limit_new_conversations: str = Field("10/minute", description="New conversations per client address.")
     rate_limit_storage_uri: str = Field(
         "memory://",
         description="Where counters live: memory:// (one process) or redis://host:6379 (several).",
     )
 
     @field_validator(
-        "rasa_ports", "rasa_urls", "actions_ports", "actions_urls", "cors_allowed_origins", "frame_ancestors",
+        "rasa_ports",
+        "rasa_urls",
+        "actions_ports",
+        "actions_urls",
+        "cors_allowed_origins",
+        "frame_ancestors",
         mode="before",
     )
     @classmethod
@@ -204,9 +204,7 @@ class Settings(BaseSettings):
                 raise ValueError(f"not an origin (scheme://host[:port]): {origin!r}")
         return value
 
-    @field_validator(
-        "rate_limit_per_client", "rate_limit_per_conversation", "rate_limit_new_conversations"
-    )
+    @field_validator("rate_limit_per_client", "rate_limit_per_conversation", "rate_limit_new_conversations")
     @classmethod
     def _limit_notation(cls, value: str) -> str:
         parse(value)  # raises ValueError on nonsense such as "veel"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from bridge.core.config import get_settings
@@ -43,3 +44,8 @@ def get_session() -> Iterator[Session]:
     """FastAPI dependency: one session per request."""
     with get_sessionmaker()() as session:
         yield session
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows matched by an UPDATE or DELETE: `Session.execute` types its result as a plain Result."""
+    return cast(CursorResult[Any], result).rowcount

@@ -27,8 +27,18 @@ EVENT_LOGGER = "elkedeur.events"
 _PSEUDONYM_FIELDS = frozenset({"conversation", "handoff", "subject"})
 _MAX_STR = 80  # an allowed string field is a code or name, never prose
 # Libraries whose INFO/DEBUG lines carry URLs with tokens, message bodies or chat IDs.
-NOISY_LOGGERS = ("httpx", "httpcore", "telegram", "telegram.ext", "hpack", "multipart", "sqlalchemy.engine",
-                 "weasyprint", "weasyprint.progress", "fontTools")
+NOISY_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "telegram",
+    "telegram.ext",
+    "hpack",
+    "multipart",
+    "sqlalchemy.engine",
+    "weasyprint",
+    "weasyprint.progress",
+    "fontTools",
+)
 
 
 @dataclass(frozen=True)
@@ -59,20 +69,35 @@ EVENTS: Mapping[str, LogEvent] = MappingProxyType(
             _event("ED-2002", "antwoord verstuurd", conversation=str, replies=int, duration_ms=_NUMBER),
             _event("ED-2003", "dubbel bericht genegeerd", conversation=str, channel=str),
             _event("ED-2004", "bericht doorgezet naar medewerker", conversation=str, status=str),
-            _event("ED-3000", "Rasa niet bereikbaar", logging.WARNING, conversation=str, reason=str, duration_ms=_NUMBER),
+            _event(
+                "ED-3000", "Rasa niet bereikbaar", logging.WARNING, conversation=str, reason=str, duration_ms=_NUMBER
+            ),
             _event("ED-3001", "actieserver niet bereikbaar", logging.WARNING, reason=str),
             _event("ED-3002", "Rasa weer bereikbaar", conversation=str),
             _event("ED-3003", "Rasa-server uit de rotatie", logging.WARNING, instance=int, reason=str),
             _event("ED-3004", "Rasa-server weer in de rotatie", instance=int),
             _event("ED-3010", "Redis niet bereikbaar voor live events", logging.WARNING, reason=str),
             _event("ED-3011", "Redis weer bereikbaar voor live events"),
-            _event("ED-4000", "overdracht aangemaakt", conversation=str, handoff=str, reden=str, queue=str, arrangeur=str),
+            _event(
+                "ED-4000", "overdracht aangemaakt", conversation=str, handoff=str, reden=str, queue=str, arrangeur=str
+            ),
             _event("ED-4001", "overdracht opgepakt", handoff=str, queue=str),
             _event("ED-5000", "persoonsgegevens verwijderd uit bericht", conversation=str, kinds=_KINDS, count=int),
             _event("ED-5001", "gesprek gewist op verzoek", conversation=str, channel=str, trigger=str),
-            _event("ED-5002", "bewaartermijn verlopen: gegevens verwijderd", conversations=int, messages=int, trackers=int,
-                   cases=int, summaries=int, kept_open=int, audit_entries=int, login_attempts=int, staff_sessions=int,
-                   monitor_days=int),
+            _event(
+                "ED-5002",
+                "bewaartermijn verlopen: gegevens verwijderd",
+                conversations=int,
+                messages=int,
+                trackers=int,
+                cases=int,
+                summaries=int,
+                kept_open=int,
+                audit_entries=int,
+                login_attempts=int,
+                staff_sessions=int,
+                monitor_days=int,
+            ),
             _event("ED-6000", "te veel verzoeken", logging.WARNING, scope=str, path=str, limit=str),
             _event("ED-6001", "verzoek te groot", logging.WARNING, path=str, length=int, limit=int),
             _event("ED-6002", "toegang geweigerd", logging.WARNING, path=str, reason=str),

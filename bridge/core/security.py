@@ -31,12 +31,9 @@ from bridge.core.logging import log_event
 from bridge.core.tokens import bearer_matches
 
 BODY_TOO_LARGE_MESSAGE = "Uw bericht is te groot. Maak het korter en probeer het opnieuw."
-RATE_LIMITED_MESSAGE = (
-    "U stuurt veel berichten kort na elkaar. Wacht even en probeer het dan opnieuw."
-)
+RATE_LIMITED_MESSAGE = "U stuurt veel berichten kort na elkaar. Wacht even en probeer het dan opnieuw."
 PERMISSIONS_POLICY = (
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
-    "accelerometer=(), gyroscope=(), magnetometer=()"
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), accelerometer=(), gyroscope=(), magnetometer=()"
 )
 _MESSAGES_PATH = re.compile(r"^/api/conversations/(?P<conversation>[^/]+)/messages/?$")
 _CALLBACK_PATH = re.compile(r"^/api/conversations/(?P<conversation>[^/]+)/terugbelverzoek/?$")
@@ -81,8 +78,13 @@ async def _send_json(send: Send, status: int, body: dict[str, Any], headers: dic
 class SecurityHeadersMiddleware:
     """Adds CSP, nosniff, referrer and permissions policy, and HSTS over TLS, to every response."""
 
-    def __init__(self, app: ASGIApp, frame_ancestors: Sequence[str] = (), tls_enabled: bool = False,
-                 hsts_max_age: int = 31_536_000) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        frame_ancestors: Sequence[str] = (),
+        tls_enabled: bool = False,
+        hsts_max_age: int = 31_536_000,
+    ) -> None:
         self.app = app
         self.tls_enabled = tls_enabled
         self.headers = {
@@ -204,9 +206,15 @@ class RateLimitMiddleware:
     route and its middleware is BaseHTTPMiddleware, so the check runs here, keyed on the path.
     """
 
-    def __init__(self, app: ASGIApp, limiter: Limiter, per_client: str = "60/minute",
-                 per_conversation: str = "20/minute", new_conversations: str = "10/minute",
-                 trusted_token: str = "") -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        limiter: Limiter,
+        per_client: str = "60/minute",
+        per_conversation: str = "20/minute",
+        new_conversations: str = "10/minute",
+        trusted_token: str = "",
+    ) -> None:
         self.app = app
         # A connector (e.g. Telegram) relays every chat from one address: with the service
         # token it is exempt from the per-address limits, not from the per-conversation one.
@@ -223,7 +231,11 @@ class RateLimitMiddleware:
         trusted = self._is_trusted_connector(scope)
         match = _MESSAGES_PATH.match(scope["path"])
         if match:
-            per_conversation = ("conversation", self.per_conversation, ("messages", "conversation", match["conversation"]))
+            per_conversation = (
+                "conversation",
+                self.per_conversation,
+                ("messages", "conversation", match["conversation"]),
+            )
             if trusted:
                 return [per_conversation]
             return [("client", self.per_client, ("messages", "client", client)), per_conversation]

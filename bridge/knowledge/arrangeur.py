@@ -64,7 +64,7 @@ def _sentences(tekst: str) -> list[str]:
 
 
 def _negated(data: ArrangeurData, sentence: str, match: re.Match[str]) -> bool:
-    before, after = sentence[: match.start()], sentence[match.end():].lstrip()
+    before, after = sentence[: match.start()], sentence[match.end() :].lstrip()
     return any(p.search(before) for p in data.ontkenning_voor) or any(p.match(after) for p in data.ontkenning_na)
 
 
@@ -93,7 +93,9 @@ def lees_signalen(tekst: str | None, data: ArrangeurData | None = None) -> Signa
     )
 
 
-def situatie(rol: Rol | None, uitkering: Uitkering | None, tekst: str | None, data: ArrangeurData | None = None) -> Situatie:
+def situatie(
+    rol: Rol | None, uitkering: Uitkering | None, tekst: str | None, data: ArrangeurData | None = None
+) -> Situatie:
     """Merge slots with text signals: a given slot wins, except that a benefit named in the text
     outranks the answer "geen" (someone with IOW answers "geen" to a list without IOW)."""
     data = data or get_arrangeur_data()
@@ -147,25 +149,44 @@ def _loket(kb: KnowledgeBase, arrangeur: Arrangeur, plaats: Plaats | None) -> di
         "werkcentrum": regio.werkcentrum.model_dump(mode="json") if regio else None,
     }
     if arrangeur is Arrangeur.uwv:
-        return {"organisatie": "UWV", "soort": "uwv", "url": UWV_URL, "bron": None,
-                "toelichting": "Neem contact op met UWV via uwv.nl of werk.nl.", **basis}
+        return {
+            "organisatie": "UWV",
+            "soort": "uwv",
+            "url": UWV_URL,
+            "bron": None,
+            "toelichting": "Neem contact op met UWV via uwv.nl of werk.nl.",
+            **basis,
+        }
     if plaats is None or regio is None:
         return None
     if arrangeur is Arrangeur.gemeente:
-        return {"organisatie": f"Gemeente {plaats.gemeente}", "soort": "gemeente", "url": None, "bron": None,
-                "toelichting": f"Neem contact op met de afdeling werk en inkomen van de gemeente {plaats.gemeente}.",
-                **basis}
+        return {
+            "organisatie": f"Gemeente {plaats.gemeente}",
+            "soort": "gemeente",
+            "url": None,
+            "bron": None,
+            "toelichting": f"Neem contact op met de afdeling werk en inkomen van de gemeente {plaats.gemeente}.",
+            **basis,
+        }
     if arrangeur is Arrangeur.werkgeversservicepunt:
         # The queue name (bridge/services/queues.py); the desk's own name may differ (e.g. "WSP WerkHart").
-        return _from_loket("werkgeversservicepunt", regio.werkgeversservicepunt, f"Werkgeversservicepunt {regio.naam}", basis)
+        return _from_loket(
+            "werkgeversservicepunt", regio.werkgeversservicepunt, f"Werkgeversservicepunt {regio.naam}", basis
+        )
     desk = loket_sociale_partners(regio)
     return _from_loket("sociale_partners", desk, f"Sociale partners / Leerwerkloket {regio.naam}", basis)
 
 
 def _from_loket(soort: str, loket: Loket, organisatie: str, basis: dict[str, object]) -> dict[str, object]:
     # contact(): naam, url, telefoon, adres, bevestigd, terugval (national site when unconfirmed), gecontroleerd.
-    return {"organisatie": organisatie, "soort": soort, **contact(loket), "bron": loket.bron,
-            "toelichting": loket.opmerking, **basis}
+    return {
+        "organisatie": organisatie,
+        "soort": soort,
+        **contact(loket),
+        "bron": loket.bron,
+        "toelichting": loket.opmerking,
+        **basis,
+    }
 
 
 def bepaal_arrangeur(
@@ -179,7 +200,7 @@ def bepaal_arrangeur(
     data = get_arrangeur_data()
     regel = kies_regel(situatie(rol, uitkering, tekst, data), data)
     bronnen = [data.bronnen[key] for key in regel.bronnen]
-    vraag = [regel.vraag] if regel.vraag else []
+    vraag: list[str] = [regel.vraag] if regel.vraag else []
     if regel.arrangeur is None:
         return Besluit(None, regel.reden, vraag, None, regel.id, bronnen)
     loket = _loket(kb, regel.arrangeur, resolve_gemeente(kb, gemeente))

@@ -137,7 +137,9 @@ def load_arrangeur_data(path: Path = RULES_FILE) -> ArrangeurData:
     try:
         return ArrangeurData.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(f"veld '{'.'.join(str(p) for p in err['loc']) or '(bestand)'}': {err['msg']}" for err in exc.errors())
+        problems = "; ".join(
+            f"veld '{'.'.join(str(p) for p in err['loc']) or '(bestand)'}': {err['msg']}" for err in exc.errors()
+        )
         raise ArrangeurDataError(f"{path}: {problems}") from exc
 
 
@@ -147,4 +149,12 @@ def get_arrangeur_data() -> ArrangeurData:
     return load_arrangeur_data()
 
 
-__all__ = ["GEEN", "ONBEKEND", "ArrangeurData", "ArrangeurDataError", "Regel", "get_arrangeur_data", "load_arrangeur_data"]
+__all__ = [
+    "GEEN",
+    "ONBEKEND",
+    "ArrangeurData",
+    "ArrangeurDataError",
+    "Regel",
+    "get_arrangeur_data",
+    "load_arrangeur_data",
+]

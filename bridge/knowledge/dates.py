@@ -9,9 +9,13 @@ from bridge.knowledge.models import Status
 
 
 class _Dated(Protocol):
-    status: Status
-    geldig_van: dt.date | None
-    geldig_tot: dt.date | None
+    # read-only members: a frozen pydantic model (Regeling) fits as well as a plain object
+    @property
+    def status(self) -> Status: ...
+    @property
+    def geldig_van(self) -> dt.date | None: ...
+    @property
+    def geldig_tot(self) -> dt.date | None: ...
 
 
 # Order in which statuses are shown when scores tie: what people can use comes first.

@@ -12,39 +12,78 @@ from bridge.knowledge.text import normalise
 # so "ziekenhuis" is not "ziek"; endings are listed where Dutch adds them.
 _CUES: dict[Kenmerk, tuple[str, ...]] = {
     Kenmerk.arbeidsbeperking: (
-        r"(arbeids)?beperking(en)?", r"(arbeids)?gehandicapt(e|en)?", r"handicap", r"chronisch ziek(e)?",
-        r"autisme", r"autistisch(e)?", r"niet (het )?(volle )?minimumloon", r"loonwaarde",
-        r"arbeidsvermogen", r"wajong(er|ers)?", r"lichamelijke klachten", r"slechtziend(e)?", r"doof|dove",
+        r"(arbeids)?beperking(en)?",
+        r"(arbeids)?gehandicapt(e|en)?",
+        r"handicap",
+        r"chronisch ziek(e)?",
+        r"autisme",
+        r"autistisch(e)?",
+        r"niet (het )?(volle )?minimumloon",
+        r"loonwaarde",
+        r"arbeidsvermogen",
+        r"wajong(er|ers)?",
+        r"lichamelijke klachten",
+        r"slechtziend(e)?",
+        r"doof|dove",
         r"rolstoel",
     ),
     Kenmerk.doelgroepregister: (
-        r"doelgroepregister", r"banenafspraak", r"doelgroep banen", r"praktijkonderwijs", r"vso",
-        r"speciaal (voortgezet )?onderwijs", r"entree(opleiding)?",
+        r"doelgroepregister",
+        r"banenafspraak",
+        r"doelgroep banen",
+        r"praktijkonderwijs",
+        r"vso",
+        r"speciaal (voortgezet )?onderwijs",
+        r"entree(opleiding)?",
     ),
     Kenmerk.zware_ondersteuning: (
         r"beschut(te)?( werk| werkplek)?",
         r"(veel|intensieve|continue?|permanente|vaste) (begeleiding|ondersteuning|hulp|toezicht)",
-        r"(altijd|steeds) (iemand|begeleiding)", r"veel hulp nodig",
+        r"(altijd|steeds) (iemand|begeleiding)",
+        r"veel hulp nodig",
     ),
     Kenmerk.ziek: (
-        r"ziek", r"ziekgemeld", r"ziekmelding", r"zieke", r"arbeidsongeschikt(e|heid)?", r"verzuim",
-        r"re integratie", r"ziektewet", r"burn ?out", r"herplaats(en|ing)",
+        r"ziek",
+        r"ziekgemeld",
+        r"ziekmelding",
+        r"zieke",
+        r"arbeidsongeschikt(e|heid)?",
+        r"verzuim",
+        r"re integratie",
+        r"ziektewet",
+        r"burn ?out",
+        r"herplaats(en|ing)",
     ),
     Kenmerk.psychische_klachten: (
-        r"psychisch(e)?", r"ggz", r"depressie(f|ve)?", r"burn ?out", r"angststoornis", r"psychose",
-        r"bipolair(e)?", r"schizofrenie",
+        r"psychisch(e)?",
+        r"ggz",
+        r"depressie(f|ve)?",
+        r"burn ?out",
+        r"angststoornis",
+        r"psychose",
+        r"bipolair(e)?",
+        r"schizofrenie",
     ),
-    Kenmerk.zzp: (r"zzp(er|ers)?", r"zelfstandige zonder personeel", r"freelancer", r"eigen bedrijf(je)?", r"ondernemer"),
+    Kenmerk.zzp: (
+        r"zzp(er|ers)?",
+        r"zelfstandige zonder personeel",
+        r"freelancer",
+        r"eigen bedrijf(je)?",
+        r"ondernemer",
+    ),
     Kenmerk.ontslag: (
-        r"ontslag(en)?", r"ontslaan", r"reorganisatie", r"boventallig(e)?", r"sociaal plan",
-        r"contract (stopt|loopt af|wordt niet verlengd)", r"(baan|functie) (gaat|verdwijnt) (misschien )?(weg|verloren)",
+        r"ontslag(en)?",
+        r"ontslaan",
+        r"reorganisatie",
+        r"boventallig(e)?",
+        r"sociaal plan",
+        r"contract (stopt|loopt af|wordt niet verlengd)",
+        r"(baan|functie) (gaat|verdwijnt) (misschien )?(weg|verloren)",
         r"laten gaan",
     ),
 }
 _NEGATION = r"(?<!geen )(?<!niet )(?<!zonder )"
-_PATTERNS = {
-    kenmerk: re.compile(rf"\b{_NEGATION}(?:{'|'.join(cues)})\b") for kenmerk, cues in _CUES.items()
-}
+_PATTERNS = {kenmerk: re.compile(rf"\b{_NEGATION}(?:{'|'.join(cues)})\b") for kenmerk, cues in _CUES.items()}
 # The intake alone already says something about the person: these benefits are for people who
 # cannot (fully) work through illness or a disability, and these behoeften are about one.
 _UITKERING_KENMERKEN = {Uitkering.wia: (Kenmerk.arbeidsbeperking,), Uitkering.wajong: (Kenmerk.arbeidsbeperking,)}

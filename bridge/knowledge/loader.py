@@ -108,9 +108,7 @@ def _expected_regios() -> dict[str, str]:
     return {g.arbeidsmarktregio_code: g.arbeidsmarktregio for g in places.gemeenten()}
 
 
-def load_knowledge_base(
-    root: Path = KNOWLEDGE_DIR, expected_regios: Mapping[str, str] | None = None
-) -> KnowledgeBase:
+def load_knowledge_base(root: Path = KNOWLEDGE_DIR, expected_regios: Mapping[str, str] | None = None) -> KnowledgeBase:
     """Read every knowledge file under `root`, validate it and check cross-references."""
     regelingen = _load_dir(root / "regelingen", Regeling, lambda r: r.slug)
     for slug, regeling in regelingen.items():

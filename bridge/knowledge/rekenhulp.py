@@ -23,9 +23,21 @@ from decimal import ROUND_HALF_UP, Decimal
 # - 1 Jan 2026 € 14,71: only secondary copies found (the source names the ministerial regulation on rijksoverheid.nl).
 # - 1 Jul 2026: no source found, so after 1 July 2026 the rekenhulp warns that a newer amount may apply.
 WML_PER_UUR: list[tuple[dt.date, Decimal, str]] = [
-    (dt.date(2025, 1, 1), Decimal("14.06"), "https://svb.nl/nl/pgb/een-zorgovereenkomst-afsluiten/bedragen-minimumlonen-vanaf-1-januari-2025"),
-    (dt.date(2025, 7, 1), Decimal("14.40"), "https://www.mkbservicedesk.nl/nieuws/ondernemersnieuws/minimumloon-2026-dit-zijn-de-nieuwe-bedragen-per-1-januari"),
-    (dt.date(2026, 1, 1), Decimal("14.71"), "https://www.grootheddeaccountants.nl/wettelijk-minimumloon-per-1-januari-2026"),
+    (
+        dt.date(2025, 1, 1),
+        Decimal("14.06"),
+        "https://svb.nl/nl/pgb/een-zorgovereenkomst-afsluiten/bedragen-minimumlonen-vanaf-1-januari-2025",
+    ),
+    (
+        dt.date(2025, 7, 1),
+        Decimal("14.40"),
+        "https://www.mkbservicedesk.nl/nieuws/ondernemersnieuws/minimumloon-2026-dit-zijn-de-nieuwe-bedragen-per-1-januari",
+    ),
+    (
+        dt.date(2026, 1, 1),
+        Decimal("14.71"),
+        "https://www.grootheddeaccountants.nl/wettelijk-minimumloon-per-1-januari-2026",
+    ),
 ]
 # Minimumjeugdloon: percentage of the 21+ WML by age (unchanged in every table above; 21 and older: 100 %).
 # The youth hourly amounts of SVB for 1 Jan 2025 (20 jaar € 11,25 ... 15 jaar € 4,22) follow from these

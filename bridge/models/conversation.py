@@ -50,9 +50,7 @@ class Message(Base):
     __table_args__ = (UniqueConstraint("conversation_id", "client_message_id", name="uq_messages_client_message_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    conversation_id: Mapped[str] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
-    )
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
     author: Mapped[str] = mapped_column(String(10))
     text: Mapped[str | None] = mapped_column(Text)
     # The button payload the user chose, e.g. "/inform_werkgever".

@@ -17,9 +17,7 @@ class HandoffCase(Base):
     __tablename__ = "handoff_cases"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
-    conversation_id: Mapped[str] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
-    )
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
     # The organisation queue, e.g. "UWV" or "Werkgeversservicepunt Flevoland".
     queue: Mapped[str] = mapped_column(String(200), index=True)
     status: Mapped[str] = mapped_column(String(30), index=True)
@@ -32,9 +30,7 @@ class HandoffCase(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # When the case entered its current queue: the waiting time staff see.
     queued_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), default=utcnow)
-    claimed_by: Mapped[str | None] = mapped_column(
-        ForeignKey("staff_accounts.id", ondelete="SET NULL"), index=True
-    )
+    claimed_by: Mapped[str | None] = mapped_column(ForeignKey("staff_accounts.id", ondelete="SET NULL"), index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # The queue the case came from on its latest transfer.
     transferred_from: Mapped[str | None] = mapped_column(String(200))

@@ -23,9 +23,7 @@ class MonitorDailyCount(Base):
     """
 
     __tablename__ = "monitor_daily_counts"
-    __table_args__ = (
-        Index("ix_monitor_daily_counts_slice", "arbeidsmarktregio", "organisation", "channel", "day"),
-    )
+    __table_args__ = (Index("ix_monitor_daily_counts_slice", "arbeidsmarktregio", "organisation", "channel", "day"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     day: Mapped[date] = mapped_column(Date)

@@ -18,16 +18,21 @@ def dictionary() -> dict[str, Any]:
     return {
         "tellen": "Alle cijfers tellen gesprekken (of zaken) naar de dag waarop het gesprek begon, t/m gisteren.",
         "kleine_aantallen": f"Een aantal onder {MIN_CELL} staat als '{SUPPRESSED}'. Kan zo'n cel uit het totaal "
-                            f"worden teruggerekend, dan staat ook de kleinste andere cel als '{HIDDEN}'.",
+        f"worden teruggerekend, dan staat ook de kleinste andere cel als '{HIDDEN}'.",
         "geen_vrije_tekst": "Alleen codes uit vaste lijsten; geen berichttekst, namen of notities.",
         "dimensies": DIMENSIONS,
-        "tabellen": {name: {"titel": m.title, "betekenis": m.meaning, "totaal": m.total}
-                     for name, m in MEASURES.items() if name != "gesprekken"},
+        "tabellen": {
+            name: {"titel": m.title, "betekenis": m.meaning, "totaal": m.total}
+            for name, m in MEASURES.items()
+            if name != "gesprekken"
+        },
         "trend": {name: label for name, label in TREND_SERIES},
-        "csv_kolommen": {"tabel": "naam van de tabel (zie tabellen) of trend_<reeks>",
-                         "sleutel": "code van de rij (leeg: onbekend; _totaal: het totaal)",
-                         "omschrijving": "de code in woorden",
-                         "aantal": f"een getal, '{SUPPRESSED}' of '{HIDDEN}'"},
+        "csv_kolommen": {
+            "tabel": "naam van de tabel (zie tabellen) of trend_<reeks>",
+            "sleutel": "code van de rij (leeg: onbekend; _totaal: het totaal)",
+            "omschrijving": "de code in woorden",
+            "aantal": f"een getal, '{SUPPRESSED}' of '{HIDDEN}'",
+        },
     }
 
 
@@ -41,7 +46,9 @@ def as_json(report: Report) -> dict[str, Any]:
                 "naam": table.measure,
                 "titel": table.title,
                 "totaal": table.total.text if table.total is not None else None,
-                "rijen": [{"sleutel": row.key, "omschrijving": row.label, "aantal": row.shown.text} for row in table.rows],
+                "rijen": [
+                    {"sleutel": row.key, "omschrijving": row.label, "aantal": row.shown.text} for row in table.rows
+                ],
             }
             for table in report.tables.values()
         ],

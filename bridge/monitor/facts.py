@@ -94,7 +94,7 @@ def _case_history(session: Session, case_ids: list[str]) -> tuple[dict[str, date
     for start in range(0, len(case_ids), 500):
         rows = session.scalars(
             select(AuditLog)
-            .where(AuditLog.case_id.in_(case_ids[start:start + 500]), AuditLog.action.in_(("claim", "transfer")))
+            .where(AuditLog.case_id.in_(case_ids[start : start + 500]), AuditLog.action.in_(("claim", "transfer")))
             .order_by(AuditLog.created_at, AuditLog.id)
         )
         for row in rows:
@@ -120,14 +120,20 @@ class DayFacts:
         return value if isinstance(value, str) and value in allowed else UNKNOWN
 
     def add_conversation(
-        self, conversation: Conversation, cases: list[HandoffCase], tracker: TrackerFacts,
-        first_claim: dict[str, datetime], transfers: dict[str, list[AuditLog]],
+        self,
+        conversation: Conversation,
+        cases: list[HandoffCase],
+        tracker: TrackerFacts,
+        first_claim: dict[str, datetime],
+        transfers: dict[str, list[AuditLog]],
     ) -> None:
         """Count one conversation and its cases under the conversation's region, organisation and channel."""
         intake: dict[str, Any] = cases[0].intake if cases else {}
         values = {name: tracker.slots.get(name) or intake.get(name) for name in _SLOTS}
         first_transfer = transfers.get(cases[0].id) if cases else None
-        first_queue = (first_transfer[0].detail or {}).get("van") if first_transfer else (cases[0].queue if cases else None)
+        first_queue = (
+            (first_transfer[0].detail or {}).get("van") if first_transfer else (cases[0].queue if cases else None)
+        )
         cell: Cell = (
             self._known(values["arbeidsmarktregio"], self.regios),
             self._known(first_queue, self.organisations),
@@ -162,6 +168,7 @@ class DayFacts:
         def add(measure: str, key: str, amount: int = 1) -> None:
             if amount:
                 self.counts[(*cell, measure, key)] += amount
+
         return add
 
 
@@ -171,14 +178,15 @@ def day_facts(
     """The facts of every conversation that started in [start, end) (the Dutch day `day`)."""
     organisations = set(session.scalars(select(Organisation.name)))
     facts = DayFacts(kb, organisations, day)
-    conversations = list(session.scalars(
-        select(Conversation).where(Conversation.created_at >= start, Conversation.created_at < end)
-    ))
+    conversations = list(
+        session.scalars(select(Conversation).where(Conversation.created_at >= start, Conversation.created_at < end))
+    )
     ids = [c.id for c in conversations]
     cases_of: dict[str, list[HandoffCase]] = {}
     for chunk_start in range(0, len(ids), 500):
         rows = session.scalars(
-            select(HandoffCase).where(HandoffCase.conversation_id.in_(ids[chunk_start:chunk_start + 500]))
+            select(HandoffCase)
+            .where(HandoffCase.conversation_id.in_(ids[chunk_start : chunk_start + 500]))
             .order_by(HandoffCase.created_at, HandoffCase.id)
         ).unique()
         for case in rows:
@@ -186,6 +194,11 @@ def day_facts(
     first_claim, transfers = _case_history(session, [c.id for cases in cases_of.values() for c in cases])
     trackers = tracker_facts(tracker_store.events_of(ids, _TRACKER_TYPES))
     for conversation in conversations:
-        facts.add_conversation(conversation, cases_of.get(conversation.id, []), trackers.get(conversation.id, TrackerFacts()),
-                               first_claim, transfers)
+        facts.add_conversation(
+            conversation,
+            cases_of.get(conversation.id, []),
+            trackers.get(conversation.id, TrackerFacts()),
+            first_claim,
+            transfers,
+        )
     return facts

@@ -16,8 +16,12 @@ class Periode(StrEnum):
 
 
 LENGTHS = {Periode.week: 7, Periode.maand: 30, Periode.kwartaal: 91}
-LABELS = {Periode.week: "Afgelopen week", Periode.maand: "Afgelopen 30 dagen", Periode.kwartaal: "Afgelopen kwartaal (91 dagen)",
-          Periode.aangepast: "Zelf gekozen"}
+LABELS = {
+    Periode.week: "Afgelopen week",
+    Periode.maand: "Afgelopen 30 dagen",
+    Periode.kwartaal: "Afgelopen kwartaal (91 dagen)",
+    Periode.aangepast: "Zelf gekozen",
+}
 
 
 class BadPeriod(ValueError):

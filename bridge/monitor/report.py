@@ -16,8 +16,12 @@ from bridge.models.monitor import ALL
 from bridge.monitor.suppression import Shown, shown_rate, suppress
 from bridge.monitor.vocabulary import CLOSE_BUCKETS, MEASURES, WAIT_BUCKETS, key_label
 
-TREND_SERIES = (("gesprekken", "Gesprekken"), ("intake_afgerond", "Intake afgerond"),
-                ("overdrachten", "Overdrachten"), ("doorgezet", "Doorgezet"))
+TREND_SERIES = (
+    ("gesprekken", "Gesprekken"),
+    ("intake_afgerond", "Intake afgerond"),
+    ("overdrachten", "Overdrachten"),
+    ("doorgezet", "Doorgezet"),
+)
 DAILY_TRENDS_UP_TO = 31  # longer periods show weeks
 NOT_SHOWN = "niet te tonen"  # a rate or time whose parts are too small to show
 
@@ -33,8 +37,13 @@ class Filters:
     channel: str | None = None
 
     def as_dict(self) -> dict[str, str | None]:
-        return {"van": self.start.isoformat(), "tot": self.end.isoformat(), "arbeidsmarktregio": self.arbeidsmarktregio,
-                "organisatie": self.organisation, "kanaal": self.channel}
+        return {
+            "van": self.start.isoformat(),
+            "tot": self.end.isoformat(),
+            "arbeidsmarktregio": self.arbeidsmarktregio,
+            "organisatie": self.organisation,
+            "kanaal": self.channel,
+        }
 
 
 @dataclass
@@ -74,10 +83,13 @@ class Report:
 
 def _slice(query, filters: Filters):  # type: ignore[no-untyped-def]
     """Exactly one slice of the roll-up: a value or "*" per dimension."""
+
     def pick(value: str | None) -> str:
         return ALL if value is None else value
+
     return query.where(
-        MonitorDailyCount.day >= filters.start, MonitorDailyCount.day <= filters.end,
+        MonitorDailyCount.day >= filters.start,
+        MonitorDailyCount.day <= filters.end,
         MonitorDailyCount.arbeidsmarktregio == pick(filters.arbeidsmarktregio),
         MonitorDailyCount.organisation == pick(filters.organisation),
         MonitorDailyCount.channel == pick(filters.channel),
@@ -115,10 +127,15 @@ def _trend(session: Session, filters: Filters, hidden: set[str]) -> Trend:
     unit, starts = _trend_periods(filters)
     index = {start: i for i, start in enumerate(starts)}
     measures = ("gesprekken", "intake", "overdracht_reden", "doorgezet")
-    query = _slice(select(MonitorDailyCount.day, MonitorDailyCount.measure, MonitorDailyCount.key,
-                          func.sum(MonitorDailyCount.count)), filters)
+    query = _slice(
+        select(
+            MonitorDailyCount.day, MonitorDailyCount.measure, MonitorDailyCount.key, func.sum(MonitorDailyCount.count)
+        ),
+        filters,
+    )
     query = query.where(MonitorDailyCount.measure.in_(measures)).group_by(
-        MonitorDailyCount.day, MonitorDailyCount.measure, MonitorDailyCount.key)
+        MonitorDailyCount.day, MonitorDailyCount.measure, MonitorDailyCount.key
+    )
     raw = {name: [0] * len(starts) for name, _ in TREND_SERIES}
     for day, measure, key, count in session.execute(query):
         i = index[day if unit == "dag" else day - timedelta(days=day.weekday())]
@@ -130,8 +147,9 @@ def _trend(session: Session, filters: Filters, hidden: set[str]) -> Trend:
             raw["overdrachten"][i] += int(count)
         elif measure == "doorgezet" and key == "ja":
             raw["doorgezet"][i] += int(count)
-    labels = [s.strftime("%d-%m") if unit == "dag" else f"week {s.isocalendar().week} ({s.strftime('%d-%m')})"
-              for s in starts]
+    labels = [
+        s.strftime("%d-%m") if unit == "dag" else f"week {s.isocalendar().week} ({s.strftime('%d-%m')})" for s in starts
+    ]
     trend = Trend(unit, labels)
     for name, _ in TREND_SERIES:
         cells = suppress(raw[name], with_total=True)[0]
@@ -139,8 +157,9 @@ def _trend(session: Session, filters: Filters, hidden: set[str]) -> Trend:
     return trend
 
 
-def percentile_bucket(table: Table, counts: dict[str, int], buckets: tuple[tuple[int | None, str], ...],
-                      share: float) -> str | None:
+def percentile_bucket(
+    table: Table, counts: dict[str, int], buckets: tuple[tuple[int | None, str], ...], share: float
+) -> str | None:
     """The bucket that holds the `share` percentile of the timed cases, when at least 5 were timed and the
     bucket itself is not a small cell."""
     keys = [key for _, key in buckets]
@@ -178,6 +197,7 @@ def build_report(session: Session, kb: KnowledgeBase, filters: Filters) -> Repor
     handoffs = tables["overdracht_reden"].total
     assert handoffs is not None
     messages = tables["berichten"]
+
     def timing(name: str, buckets: tuple[tuple[int | None, str], ...], share: float) -> str:
         return percentile_bucket(tables[name], totals.get(name, {}), buckets, share) or NOT_SHOWN
 
@@ -193,6 +213,12 @@ def build_report(session: Session, kb: KnowledgeBase, filters: Filters) -> Repor
         "doorlooptijd_p50": timing("doorlooptijd", CLOSE_BUCKETS, 0.5),
         "doorlooptijd_p90": timing("doorlooptijd", CLOSE_BUCKETS, 0.9),
     }
-    hidden = {name for name, cell in (("intake_afgerond", tables["intake"].cell("afgerond")),
-                                      ("doorgezet", tables["doorgezet"].cell("ja"))) if cell.suppressed}
+    hidden = {
+        name
+        for name, cell in (
+            ("intake_afgerond", tables["intake"].cell("afgerond")),
+            ("doorgezet", tables["doorgezet"].cell("ja")),
+        )
+        if cell.suppressed
+    }
     return Report(filters, tables, _trend(session, filters, hidden), kpis)

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import product
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from bridge.knowledge.loader import KnowledgeBase, get_knowledge_base
@@ -47,8 +47,9 @@ def with_totals(counts: Counter[tuple[str, str, str, str, str]]) -> Counter[tupl
     return cube
 
 
-def write_day(session: Session, day: date, counts: Counter[tuple[str, str, str, str, str]], *, now: datetime,
-              final: bool) -> None:
+def write_day(
+    session: Session, day: date, counts: Counter[tuple[str, str, str, str, str]], *, now: datetime, final: bool
+) -> None:
     """Replace the day's rows (the caller commits)."""
     session.execute(delete(MonitorDailyCount).where(MonitorDailyCount.day == day))
     rows = [
@@ -56,7 +57,7 @@ def write_day(session: Session, day: date, counts: Counter[tuple[str, str, str, 
         for (r, o, c, m, k), n in with_totals(counts).items()
     ]
     if rows:
-        session.execute(MonitorDailyCount.__table__.insert(), rows)  # Core: a plain executemany
+        session.execute(insert(MonitorDailyCount), rows)  # a plain executemany
     marker = session.get(MonitorRollupDay, day)
     if marker is None:
         session.add(MonitorRollupDay(day=day, rolled_at=now, final=final))
@@ -64,8 +65,15 @@ def write_day(session: Session, day: date, counts: Counter[tuple[str, str, str, 
         marker.rolled_at, marker.final = now, final
 
 
-def roll_up_day(session: Session, tracker_store: RasaTrackerStore, day: date, *, now: datetime, final: bool,
-                kb: KnowledgeBase | None = None) -> None:
+def roll_up_day(
+    session: Session,
+    tracker_store: RasaTrackerStore,
+    day: date,
+    *,
+    now: datetime,
+    final: bool,
+    kb: KnowledgeBase | None = None,
+) -> None:
     """Count one day from the stored conversations and write it (the caller commits)."""
     start, end = day_bounds(day)
     facts = day_facts(session, tracker_store, kb or get_knowledge_base(), day, start, end)

@@ -18,12 +18,24 @@ from bridge.services import plans
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-           "november", "december")
+MAANDEN = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 
 def datum(value: Any) -> str:
-    """"7 december 2026" for a date, an ISO date string or a datetime (in Dutch time)."""
+    """ "7 december 2026" for a date, an ISO date string or a datetime (in Dutch time)."""
     if value in (None, ""):
         return ""
     if isinstance(value, str):
@@ -34,7 +46,7 @@ def datum(value: Any) -> str:
 
 
 def datum_klok(value: dt.datetime) -> str:
-    """"7 december 2026 om 14:05" in Dutch time."""
+    """ "7 december 2026 om 14:05" in Dutch time."""
     moment = (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(AMSTERDAM)
     return f"{datum(moment.date())} om {moment:%H:%M}"
 
@@ -47,13 +59,21 @@ def environment() -> Environment:
     return env
 
 
-def context(plan: Plan, *, mode: str, token: str | None = None, link: str | None = None,
-            nieuw: list[Any] | None = None) -> dict[str, Any]:
+def context(
+    plan: Plan, *, mode: str, token: str | None = None, link: str | None = None, nieuw: list[Any] | None = None
+) -> dict[str, Any]:
     """What every plan template needs; `mode` is "pagina", "pdf" or "console"."""
     versie = plans.latest(plan)
     return {
-        "plan": plan, "versie": versie, "inhoud": versie.inhoud, "versies": list(reversed(plan.versies)),
-        "mode": mode, "token": token, "link": link, "nieuw": nieuw or [], "nu": utcnow(),
+        "plan": plan,
+        "versie": versie,
+        "inhoud": versie.inhoud,
+        "versies": list(reversed(plan.versies)),
+        "mode": mode,
+        "token": token,
+        "link": link,
+        "nieuw": nieuw or [],
+        "nu": utcnow(),
     }
 
 

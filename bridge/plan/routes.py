@@ -88,8 +88,9 @@ def plan_state(token: str, session: SessionDep) -> Response:
 
 
 @router.post("/{token}/stappen")
-def tick_steps(token: str, request: Request, session: SessionDep,
-               klaar: Annotated[list[str] | None, Form()] = None) -> Response:
+def tick_steps(
+    token: str, request: Request, session: SessionDep, klaar: Annotated[list[str] | None, Form()] = None
+) -> Response:
     """Keep the ticked steps (a new version when something changed)."""
     plan = plans.by_token(session, token)
     if plan is None:
@@ -108,9 +109,14 @@ def plan_pdf(token: str, request: Request, session: SessionDep, settings: Settin
     if plan is None:
         return not_found()
     content = pdf.plan_pdf(plan, link=public_link(request, settings, f"/plan/{token}"))
-    return Response(content, media_type="application/pdf", headers={
-        **PRIVATE_HEADERS, "Content-Disposition": 'attachment; filename="mijn-plan.pdf"',
-    })
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={
+            **PRIVATE_HEADERS,
+            "Content-Disposition": 'attachment; filename="mijn-plan.pdf"',
+        },
+    )
 
 
 @router.post("/{token}/nieuwe-link")

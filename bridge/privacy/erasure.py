@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from bridge.core.db import rowcount
 from bridge.core.logging import log_event
 from bridge.models import (
     AuditLog,
@@ -93,7 +94,7 @@ def erase_from_database(session: Session, conversation_ids: Sequence[str], *, dr
     """
     counts = ErasureCounts()
     for start in range(0, len(conversation_ids), _CHUNK):
-        ids = list(conversation_ids[start:start + _CHUNK])
+        ids = list(conversation_ids[start : start + _CHUNK])
         conversations = session.scalars(select(Conversation).where(Conversation.id.in_(ids))).all()
         if not conversations:
             continue
@@ -111,27 +112,30 @@ def erase_from_database(session: Session, conversation_ids: Sequence[str], *, dr
                 counts.open_cases.append((case.queue, case.id))
         case_ids = [case.id for case in cases]
         if dry_run:
-            counts.messages += session.scalar(
-                select(func.count()).select_from(Message).where(Message.conversation_id.in_(found))
-            ) or 0
-            counts.callbacks += session.scalar(
-                select(func.count()).select_from(CallbackRequest).where(CallbackRequest.case_id.in_(case_ids))
-            ) or 0
+            counts.messages += (
+                session.scalar(select(func.count()).select_from(Message).where(Message.conversation_id.in_(found))) or 0
+            )
+            counts.callbacks += (
+                session.scalar(
+                    select(func.count()).select_from(CallbackRequest).where(CallbackRequest.case_id.in_(case_ids))
+                )
+                or 0
+            )
             continue
         session.flush()  # the summaries exist before their cases go
         # The audit log keeps who saw which case when (BIO), but no longer which conversation it was.
         session.execute(update(AuditLog).where(AuditLog.conversation_id.in_(found)).values(conversation_id=None))
         # Explicitly, not only by ON DELETE CASCADE: a SQLite connection without PRAGMA foreign_keys
         # (e.g. a hand-made engine in a script) would otherwise leave the contact details behind.
-        counts.callbacks += session.execute(
-            delete(CallbackRequest).where(CallbackRequest.case_id.in_(case_ids))
-        ).rowcount
+        counts.callbacks += rowcount(
+            session.execute(delete(CallbackRequest).where(CallbackRequest.case_id.in_(case_ids)))
+        )
         # Mijn plan (issue 15): the plan and every version go with the conversation (its link stops working).
         plan_ids = select(Plan.id).where(Plan.conversation_id.in_(found)).scalar_subquery()
         session.execute(delete(PlanVersie).where(PlanVersie.plan_id.in_(plan_ids)))
         session.execute(delete(Plan).where(Plan.conversation_id.in_(found)))
         session.execute(delete(HandoffCase).where(HandoffCase.conversation_id.in_(found)))
-        counts.messages += session.execute(delete(Message).where(Message.conversation_id.in_(found))).rowcount
+        counts.messages += rowcount(session.execute(delete(Message).where(Message.conversation_id.in_(found))))
         session.execute(delete(Conversation).where(Conversation.id.in_(found)))
         session.commit()
     session.expunge_all()  # nothing deleted may linger in the identity map

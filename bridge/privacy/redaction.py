@@ -190,7 +190,9 @@ def _counts_as_phone(raw: str) -> bool:
         return False
 
 
-_BSN_WORDS = re.compile(r"(?:bsn|burger\s*service\s*nummer|sofi[\s-]*nummer|sofinr)\W{0,12}(?:is\W{1,3}|nummer\W{1,3})?$", re.I)
+_BSN_WORDS = re.compile(
+    r"(?:bsn|burger\s*service\s*nummer|sofi[\s-]*nummer|sofinr)\W{0,12}(?:is\W{1,3}|nummer\W{1,3})?$", re.I
+)
 _NOT_BSN_WORDS = re.compile(
     r"(?:order|bestel|factuur|klant|kenmerk|dossier|referentie|zaak|kvk|kamer van koophandel|polis|artikel|"
     r"pakket|track|ticket|btw|loonheffing|(?:contract|rekening|personeels|relatie|lid)(?:nummer|nr))"
@@ -218,10 +220,32 @@ def _find_bsns(text: str) -> Iterable[Tuple[int, int]]:
 
 
 _MONTHS = {
-    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "febr": 2, "maart": 3, "mrt": 3, "mar": 3,
-    "april": 4, "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augustus": 8,
-    "aug": 8, "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11,
-    "nov": 11, "december": 12, "dec": 12,
+    "januari": 1,
+    "jan": 1,
+    "februari": 2,
+    "feb": 2,
+    "febr": 2,
+    "maart": 3,
+    "mrt": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "mei": 5,
+    "juni": 6,
+    "jun": 6,
+    "juli": 7,
+    "jul": 7,
+    "augustus": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "oktober": 10,
+    "okt": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 _MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _NUMERIC_DATE_RE = re.compile(
@@ -247,9 +271,7 @@ _EVENT_BEFORE = re.compile(
     r"tussen|en)\b|-|–)\W{0,3}$",
     re.I,
 )
-_STRONG_EVENT = re.compile(
-    r"\b(?:sinds|vanaf|per|tot|t/m|na|tussen|en|dienst|ontslag\w*|ziek\w*|contract)\b", re.I
-)
+_STRONG_EVENT = re.compile(r"\b(?:sinds|vanaf|per|tot|t/m|na|tussen|en|dienst|ontslag\w*|ziek\w*|contract)\b", re.I)
 _SENTENCE_END = re.compile(r"[!?\n]|\.\s+(?=[A-Z])")
 MINIMUM_AGE = 14
 
@@ -294,10 +316,7 @@ def _find_birth_dates(text: str, today: date) -> Iterable[Tuple[int, int]]:
             yield start, end
         elif _EVENT_BEFORE.search(before):
             continue
-        elif (
-            year is not None
-            and 1900 <= year <= today.year - MINIMUM_AGE
-        ):
+        elif year is not None and 1900 <= year <= today.year - MINIMUM_AGE:
             yield start, end
 
 

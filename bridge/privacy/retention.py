@@ -35,6 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bridge.core.config import Settings
+from bridge.core.db import rowcount
 from bridge.core.logging import log_event
 from bridge.models import (
     AuditLog,
@@ -117,7 +118,7 @@ def _orphan_idle_trackers(session: Session, tracker_store: RasaTrackerStore, cut
     idle = tracker_store.idle_senders(cutoff)
     still_here: set[str] = set()
     for start in range(0, len(idle), _CHUNK):
-        chunk = idle[start:start + _CHUNK]
+        chunk = idle[start : start + _CHUNK]
         still_here.update(session.scalars(select(Conversation.id).where(Conversation.id.in_(chunk))))
     return [sender for sender in idle if sender not in still_here]
 
@@ -126,7 +127,7 @@ def _delete_rows(session: Session, model: type[Base], condition: ColumnElement[b
     """Delete the rows of `model` that match (or only count them with `dry_run`)."""
     if dry_run:
         return session.scalar(select(func.count()).select_from(model).where(condition)) or 0
-    return session.execute(delete(model).where(condition)).rowcount
+    return rowcount(session.execute(delete(model).where(condition)))
 
 
 def run_retention(
@@ -173,10 +174,17 @@ def run_retention(
     else:
         session.commit()
         log_event(
-            "ED-5002", conversations=report.conversations, messages=report.messages, trackers=report.trackers,
-            cases=report.cases, summaries=report.summaries, kept_open=report.kept_open,
-            audit_entries=report.audit_entries, login_attempts=report.login_attempts,
-            staff_sessions=report.staff_sessions, monitor_days=report.monitor_days,
+            "ED-5002",
+            conversations=report.conversations,
+            messages=report.messages,
+            trackers=report.trackers,
+            cases=report.cases,
+            summaries=report.summaries,
+            kept_open=report.kept_open,
+            audit_entries=report.audit_entries,
+            login_attempts=report.login_attempts,
+            staff_sessions=report.staff_sessions,
+            monitor_days=report.monitor_days,
         )
     return report
 
@@ -226,7 +234,7 @@ def job_lock(engine: Engine, session_factory: sessionmaker[Session], *, now: dat
             .values(lease_holder=holder, lease_until=moment + LEASE)
         )
         session.commit()
-        acquired = result.rowcount == 1
+        acquired = rowcount(result) == 1
     try:
         yield acquired
     finally:

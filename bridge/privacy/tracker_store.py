@@ -117,7 +117,9 @@ class RasaTrackerStore:
         try:
             with engine.begin() as connection:
                 for start in range(0, len(ids), _CHUNK):
-                    result = connection.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(ids[start:start + _CHUNK])))
+                    result = connection.execute(
+                        delete(EVENTS).where(EVENTS.c.sender_id.in_(ids[start : start + _CHUNK]))
+                    )
                     deleted += result.rowcount
         except SQLAlchemyError as error:
             raise TrackerStoreUnavailable(type(error).__name__) from error
@@ -148,10 +150,11 @@ class RasaTrackerStore:
         try:
             with engine.connect() as connection:
                 for start in range(0, len(sender_ids), _CHUNK):
-                    chunk = list(sender_ids[start:start + _CHUNK])
-                    total += connection.scalar(
-                        select(func.count()).select_from(EVENTS).where(EVENTS.c.sender_id.in_(chunk))
-                    ) or 0
+                    chunk = list(sender_ids[start : start + _CHUNK])
+                    total += (
+                        connection.scalar(select(func.count()).select_from(EVENTS).where(EVENTS.c.sender_id.in_(chunk)))
+                        or 0
+                    )
         except SQLAlchemyError as error:
             raise TrackerStoreUnavailable(type(error).__name__) from error
         return total
@@ -165,7 +168,7 @@ class RasaTrackerStore:
         try:
             with engine.connect() as connection:
                 for start in range(0, len(sender_ids), _CHUNK):
-                    chunk = list(sender_ids[start:start + _CHUNK])
+                    chunk = list(sender_ids[start : start + _CHUNK])
                     found += connection.scalars(
                         select(EVENTS.c.sender_id).where(EVENTS.c.sender_id.in_(chunk)).distinct()
                     ).all()
@@ -183,10 +186,13 @@ class RasaTrackerStore:
         try:
             with engine.connect() as connection:
                 for start in range(0, len(sender_ids), _CHUNK):
-                    chunk = list(sender_ids[start:start + _CHUNK])
-                    query = (select(*columns).where(EVENTS.c.sender_id.in_(chunk), EVENTS.c.type_name.in_(type_names))
-                             .order_by(EVENTS.c.id))
-                    rows += [tuple(row) for row in connection.execute(query)]  # type: ignore[misc]
+                    chunk = list(sender_ids[start : start + _CHUNK])
+                    query = (
+                        select(*columns)
+                        .where(EVENTS.c.sender_id.in_(chunk), EVENTS.c.type_name.in_(type_names))
+                        .order_by(EVENTS.c.id)
+                    )
+                    rows += [tuple(row) for row in connection.execute(query)]
         except SQLAlchemyError as error:
             raise TrackerStoreUnavailable(type(error).__name__) from error
         return rows

@@ -33,12 +33,14 @@ PHONE_NOT_ALLOWED = "Met dit soort nummer kunnen wij u niet terugbellen. Vul een
 EMAIL_INVALID = "Dit e-mailadres klopt niet. Controleer het, of laat het leeg."
 
 # Numbers a medewerker can call a person back on; not 0800/0900 service numbers, pagers and the like.
-_CALLABLE_TYPES = frozenset({
-    phonenumbers.PhoneNumberType.MOBILE,
-    phonenumbers.PhoneNumberType.FIXED_LINE,
-    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    phonenumbers.PhoneNumberType.VOIP,  # 085/091: home lines over the internet
-})
+_CALLABLE_TYPES = frozenset(
+    {
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+        phonenumbers.PhoneNumberType.VOIP,  # 085/091: home lines over the internet
+    }
+)
 
 
 def normalise_phone(value: str) -> str:
@@ -55,7 +57,7 @@ def normalise_phone(value: str) -> str:
 
 
 def national_digits(e164: str) -> str:
-    """"+31612345678" → "0612345678" (how Dutch people write their number)."""
+    """ "+31612345678" → "0612345678" (how Dutch people write their number)."""
     number = phonenumbers.parse(e164, None)
     return "0" + str(number.national_number)
 
@@ -74,7 +76,7 @@ def mask_phone(e164: str) -> str:
 
 
 def mask_email(email: str) -> str:
-    """"f***@voorbeeld.nl"."""
+    """ "f***@voorbeeld.nl"."""
     local, _, domain = email.partition("@")
     return f"{local[:1]}***@{domain}"
 
@@ -85,7 +87,9 @@ class CallbackIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     telefoonnummer: str = Field(
-        min_length=1, max_length=40, description="Dutch phone number, e.g. 06 12345678, +31612345678, 010-1234567.",
+        min_length=1,
+        max_length=40,
+        description="Dutch phone number, e.g. 06 12345678, +31612345678, 010-1234567.",
         examples=["06 12345678"],
     )
     email: str | None = Field(None, max_length=254, description="Optional e-mail address.")

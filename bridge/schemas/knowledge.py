@@ -128,7 +128,9 @@ class ArrangeurPublic(BaseModel):
     # arrangeur is provisional (a werkende whose uitkering is not known yet; `ontbreekt` says what to ask).
     regel: str | None = Field(default=None, description="Id van de regel in bridge/knowledge/arrangeur_regels.yml.")
     bronnen: list[str] = Field(default_factory=list, description="Primaire bronnen van die regel.")
-    voorlopig: bool = Field(default=False, description="Voorlopig antwoord; kan veranderen met het antwoord op `ontbreekt`.")
+    voorlopig: bool = Field(
+        default=False, description="Voorlopig antwoord; kan veranderen met het antwoord op `ontbreekt`."
+    )
 
 
 class RekenhulpRequest(BaseModel):

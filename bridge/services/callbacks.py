@@ -43,8 +43,11 @@ def _notice(first: bool, dagdeel: str | None) -> str:
 def _save(session: Session, case: HandoffCase, details: CallbackIn) -> bool:
     """Insert or replace the case's request (commits); returns whether it is new."""
     fields: dict[str, Any] = {
-        "telefoonnummer": details.telefoonnummer, "email": details.email, "dagdeel": details.dagdeel,
-        "consent_at": utcnow(), "consent_version": CONSENT_VERSION,
+        "telefoonnummer": details.telefoonnummer,
+        "email": details.email,
+        "dagdeel": details.dagdeel,
+        "consent_at": utcnow(),
+        "consent_version": CONSENT_VERSION,
     }
     existing = session.get(CallbackRequest, case.id)
     if existing is None:

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from bridge.core.db import rowcount
+from bridge.core.logging import log_event
 from bridge.models import Conversation, ConversationStatus, HandoffCase, Message, Organisation, StaffAccount, StaffRole
 from bridge.models.conversation import Author
 from bridge.services import callbacks, events
-from bridge.core.logging import log_event
-from bridge.services.records import set_status, store_message
 from bridge.services.queues import queue_for
 from bridge.services.rasa_client import RasaClient, RasaUnavailable
+from bridge.services.records import set_status, store_message
 from bridge.services.staff import audit, ensure_organisation, utcnow
 
 logger = logging.getLogger(__name__)
@@ -70,8 +71,14 @@ def hand_over(session: Session, conversation: Conversation, *, reden: str, intak
     session.add(case)
     ensure_organisation(session, case.queue)  # so staff of a new queue can be given accounts
     session.commit()
-    log_event("ED-4000", conversation=conversation.id, handoff=case.id, reden=reden, queue=case.queue,
-              arrangeur=str(intake.get("arrangeur") or ""))
+    log_event(
+        "ED-4000",
+        conversation=conversation.id,
+        handoff=case.id,
+        reden=reden,
+        queue=case.queue,
+        arrangeur=str(intake.get("arrangeur") or ""),
+    )
     set_status(session, conversation, ConversationStatus.WACHT_OP_MEDEWERKER, queue=case.queue)
     events.publish_case(case.queue, case.id, "new")
     return case
@@ -128,17 +135,27 @@ def claim(session: Session, staff: StaffAccount, case: HandoffCase, *, address: 
     result = session.execute(
         query.values(claimed_by=staff.id, claimed_at=utcnow(), status=ConversationStatus.MEDEWERKER.value)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if rowcount(result) != 1:
         session.rollback()
         raise CaseConflict("Een collega heeft deze zaak al opgepakt.")
-    audit(session, staff, "claim", case_id=case.id, conversation_id=case.conversation_id, address=address,
-          detail={"overgenomen_van": previous} if previous else None)
+    audit(
+        session,
+        staff,
+        "claim",
+        case_id=case.id,
+        conversation_id=case.conversation_id,
+        address=address,
+        detail={"overgenomen_van": previous} if previous else None,
+    )
     session.commit()
     session.refresh(case)
     conversation = case.conversation
     set_status(session, conversation, ConversationStatus.MEDEWERKER, queue=case.queue, staff_name=staff.display_name)
     store_message(
-        session, conversation, author=Author.SYSTEM, delivered=True,
+        session,
+        conversation,
+        author=Author.SYSTEM,
+        delivered=True,
         text=JOINED_NOTICE.format(name=staff.display_name, organisation=case.queue),
     )
     events.publish_case(case.queue, case.id, "claimed")
@@ -154,7 +171,9 @@ def _ensure_claimed_by(session: Session, staff: StaffAccount, case: HandoffCase,
         claim(session, staff, case, address=address)  # a coordinator takes over explicitly by acting
 
 
-def reply(session: Session, staff: StaffAccount, case: HandoffCase, text: str, *, address: str | None = None) -> Message:
+def reply(
+    session: Session, staff: StaffAccount, case: HandoffCase, text: str, *, address: str | None = None
+) -> Message:
     """Send the medewerker's message to the person, live."""
     _require_open(case)
     _ensure_claimed_by(session, staff, case, address)
@@ -187,8 +206,15 @@ def transfer(
     case.claimed_at = None
     case.queued_at = utcnow()
     case.status = ConversationStatus.WACHT_OP_MEDEWERKER.value
-    audit(session, staff, "transfer", case_id=case.id, conversation_id=case.conversation_id, address=address,
-          detail={"van": old_queue, "naar": queue})
+    audit(
+        session,
+        staff,
+        "transfer",
+        case_id=case.id,
+        conversation_id=case.conversation_id,
+        address=address,
+        detail={"van": old_queue, "naar": queue},
+    )
     session.commit()
     conversation = case.conversation
     set_status(session, conversation, ConversationStatus.WACHT_OP_MEDEWERKER, queue=queue)
@@ -208,9 +234,7 @@ def _finish(case: HandoffCase, outcome: str, note: str | None) -> None:
 def _tell_rasa_about_staff_part(session: Session, rasa: RasaClient, case: HandoffCase) -> None:
     """Append the medewerker's messages to the Rasa tracker, then resume it (slots stay as they were)."""
     since = case.created_at
-    staff_messages = [
-        m for m in transcript(session, case) if m.author == Author.STAFF and m.created_at >= since
-    ]
+    staff_messages = [m for m in transcript(session, case) if m.author == Author.STAFF and m.created_at >= since]
     try:
         for message in staff_messages:
             rasa.append_event(
@@ -256,8 +280,15 @@ def close(
     # Data minimisation: the callback has happened (or will not); the contact details go with the
     # close, in the same transaction, and never reach the CaseSummary.
     callbacks.forget_for_case(session, case)
-    audit(session, staff, "close", case_id=case.id, conversation_id=case.conversation_id, address=address,
-          detail={"uitkomst": outcome})
+    audit(
+        session,
+        staff,
+        "close",
+        case_id=case.id,
+        conversation_id=case.conversation_id,
+        address=address,
+        detail={"uitkomst": outcome},
+    )
     session.commit()
     conversation: Conversation = case.conversation
     set_status(session, conversation, ConversationStatus.GESLOTEN)

@@ -26,9 +26,7 @@ from bridge.services.cases import hand_over
 from bridge.services.rasa_client import RasaClient, RasaUnavailable
 from bridge.services.records import NewMessage, as_reply, open_case, set_status, store_message, store_messages
 
-WAITING_NOTICE = (
-    "Uw bericht is doorgegeven. Een medewerker van {queue} leest mee en antwoordt hier zo snel mogelijk."
-)
+WAITING_NOTICE = "Uw bericht is doorgegeven. Een medewerker van {queue} leest mee en antwoordt hier zo snel mogelijk."
 QUESTION_LEFT_NOTICE = (
     "Uw vraag is doorgegeven aan een medewerker van {queue}. U hoeft niets opnieuw te typen: "
     "de medewerker leest uw berichten en antwoordt hier zo snel mogelijk."
@@ -52,8 +50,7 @@ def normalise_replies(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
     replies = []
     for item in raw:
         buttons = [
-            {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
-            for b in item.get("buttons") or []
+            {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))} for b in item.get("buttons") or []
         ]
         if item.get("text") or buttons:
             replies.append({"text": item.get("text"), "buttons": buttons})
@@ -126,8 +123,9 @@ def _route(
     if message.payload == plan_offer.PLAN_PAYLOAD:
         # "Ja, bewaar mijn plan" (issue 15): the bridge answers with the plan's link; the link is not stored.
         reply, stored_text = plan_offer.plan_reply(session, rasa, conversation)
-        replies = _finish_turn(session, conversation, [*notices, NewMessage(Author.SYSTEM, stored_text)],
-                               answered=message)
+        replies = _finish_turn(
+            session, conversation, [*notices, NewMessage(Author.SYSTEM, stored_text)], answered=message
+        )
         replies[-1]["text"] = reply["text"]
         return replies
 
@@ -141,9 +139,7 @@ def _finish_turn(
     return [as_reply(row) for row in store_messages(session, conversation, new, answered=answered)]
 
 
-def _to_staff(
-    session: Session, conversation: Conversation, message: Message, notices: list[NewMessage]
-) -> list[Reply]:
+def _to_staff(session: Session, conversation: Conversation, message: Message, notices: list[NewMessage]) -> list[Reply]:
     """A medewerker has (or is about to get) the conversation: the message waits in the case."""
     message.delivered = True
     session.commit()
@@ -172,8 +168,12 @@ def _to_rasa(
     try:
         replies = normalise_replies(rasa.send(conversation.id, message.payload or message.text or ""))
     except RasaUnavailable as error:
-        log_event("ED-3000", conversation=conversation.id, reason=type(error.__cause__ or error).__name__,
-                  duration_ms=round((time.monotonic() - started) * 1000))
+        log_event(
+            "ED-3000",
+            conversation=conversation.id,
+            reason=type(error.__cause__ or error).__name__,
+            duration_ms=round((time.monotonic() - started) * 1000),
+        )
         return _finish_turn(session, conversation, [*notices, _unavailable_notice()], answered=None)
     if not replies and actions_healthy is not None and not actions_healthy():
         # Rasa answered, but skipped every custom action: the message did reach Rasa.

@@ -220,4 +220,3 @@ async def staff_messages(conversation_id: str) -> AsyncIterator[Event]:
                 yield event["message"]
             elif event["type"] == "overflow":
                 return
-

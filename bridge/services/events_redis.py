@@ -204,5 +204,5 @@ class _Listener:
             with suppress(asyncio.CancelledError):
                 await self._reader
         with suppress(redis.RedisError, OSError):
-            await self._pubsub.aclose()
+            await self._pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
             await self._redis.aclose()

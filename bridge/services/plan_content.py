@@ -42,10 +42,18 @@ BEHOEFTE_TEKST = {
     "aanpassing_werkplek": "een aangepaste werkplek",
     "inkomen": "weten waar u inkomen kunt krijgen",
 }
-SECTOR_TEKST = {"transport_logistiek": "transport en logistiek", "ict": "ICT",
-                "zakelijke_dienstverlening": "zakelijke dienstverlening", "uitzend": "uitzendwerk"}
-ARRANGEUR_NAAM = {"uwv": "UWV", "gemeente": "Uw gemeente", "sociale_partners": "De sociale partners",
-                  "werkgeversservicepunt": "Het Werkgeversservicepunt"}
+SECTOR_TEKST = {
+    "transport_logistiek": "transport en logistiek",
+    "ict": "ICT",
+    "zakelijke_dienstverlening": "zakelijke dienstverlening",
+    "uitzend": "uitzendwerk",
+}
+ARRANGEUR_NAAM = {
+    "uwv": "UWV",
+    "gemeente": "Uw gemeente",
+    "sociale_partners": "De sociale partners",
+    "werkgeversservicepunt": "Het Werkgeversservicepunt",
+}
 
 
 def _enum(kind: type[Any], value: Any) -> Any:
@@ -121,8 +129,11 @@ def _regeling(kb: KnowledgeBase, regeling: Regeling, today: dt.date) -> dict[str
         "samenvatting": " ".join(regeling.samenvatting.split()),
         "wat_je_krijgt": [b.omschrijving for b in regeling.wat_je_krijgt],
         "voorwaarden": list(regeling.voor_wie.voorwaarden),
-        "aanvragen": {"wie": regeling.aanvragen.wie, "waar": regeling.aanvragen.waar,
-                      "termijn": regeling.aanvragen.termijn},
+        "aanvragen": {
+            "wie": regeling.aanvragen.wie,
+            "waar": regeling.aanvragen.waar,
+            "termijn": regeling.aanvragen.termijn,
+        },
         "geldig_tot": regeling.geldig_tot.isoformat() if regeling.geldig_tot else None,
         "bron": str(regeling.bronnen[0]),
         "peildatum": regeling.peildatum.isoformat(),
@@ -133,8 +144,12 @@ def _regelingen(kb: KnowledgeBase, intake: dict[str, Any], today: dt.date) -> li
     """The regelingen the bot showed; when it showed none yet, the best matches for the intake."""
     slugs = [s for s in intake.get("regelingen") or [] if s in kb.regelingen]
     if not slugs:
-        zoek = Intake(rol=_enum(Rol, intake.get("rol")), uitkering=_enum(Uitkering, intake.get("uitkering")),
-                      sector=_enum(Sector, intake.get("sector")), behoefte=_enum(Behoefte, intake.get("behoefte")))
+        zoek = Intake(
+            rol=_enum(Rol, intake.get("rol")),
+            uitkering=_enum(Uitkering, intake.get("uitkering")),
+            sector=_enum(Sector, intake.get("sector")),
+            behoefte=_enum(Behoefte, intake.get("behoefte")),
+        )
         slugs = [t.regeling.slug for t in find_regelingen(kb, zoek, None, today) if t.status is not Status.beeindigd]
     return [_regeling(kb, kb.regelingen[slug], today) for slug in slugs[:MAX_REGELINGEN]]
 
@@ -147,9 +162,13 @@ def stappen(loket: dict[str, Any] | None, regelingen: list[dict[str, Any]]) -> l
     for regeling in regelingen:
         if regeling["beeindigd"]:
             continue
-        result.append({"id": f"regeling:{regeling['slug']}",
-                       "tekst": f"Kijk of {regeling['naam']} bij u past en vraag het aan: {regeling['aanvragen']['waar']}",
-                       "klaar": False})
+        result.append(
+            {
+                "id": f"regeling:{regeling['slug']}",
+                "tekst": f"Kijk of {regeling['naam']} bij u past en vraag het aan: {regeling['aanvragen']['waar']}",
+                "klaar": False,
+            }
+        )
     result.append({"id": "vragen", "tekst": "Schrijf uw vragen op voor het gesprek over uw plan.", "klaar": False})
     return result
 
@@ -157,8 +176,12 @@ def stappen(loket: dict[str, Any] | None, regelingen: list[dict[str, Any]]) -> l
 def build(kb: KnowledgeBase, raw_intake: dict[str, Any] | None, today: dt.date) -> dict[str, Any]:
     """A fresh plan content (without afspraken) for this intake on `today`."""
     intake = clean_intake(raw_intake)
-    besluit = bepaal_arrangeur(kb, rol=_enum(Rol, intake.get("rol")), uitkering=_enum(Uitkering, intake.get("uitkering")),
-                               gemeente=intake.get("gemeente"))
+    besluit = bepaal_arrangeur(
+        kb,
+        rol=_enum(Rol, intake.get("rol")),
+        uitkering=_enum(Uitkering, intake.get("uitkering")),
+        gemeente=intake.get("gemeente"),
+    )
     code = besluit.arrangeur.value if besluit.arrangeur else None
     if not intake.get("arbeidsmarktregio") and intake.get("gemeente"):
         plaats = resolve_gemeente(kb, intake["gemeente"])
@@ -186,8 +209,9 @@ def carry_over(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return new
 
 
-def afspraak(*, nummer: int, wat: str, wie: str, wanneer: dt.date | None, organisatie: str,
-             gemaakt_op: dt.datetime) -> dict[str, Any]:
+def afspraak(
+    *, nummer: int, wat: str, wie: str, wanneer: dt.date | None, organisatie: str, gemaakt_op: dt.datetime
+) -> dict[str, Any]:
     """One afspraak as stored: plain text with BSN, IBAN and contact details masked."""
     return {
         "id": f"a{nummer}",

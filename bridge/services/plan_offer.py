@@ -29,9 +29,7 @@ LINK_TEXT = (
     "Een nieuwe link maakt de oude ongeldig."
 )
 LINK_STORED_TEXT = "U heeft een link naar uw plan gekregen. (De link zelf bewaren wij niet in het gesprek.)"
-NO_ADVICE_TEXT = (
-    "Er is nog geen advies om te bewaren. Vertel eerst wat uw situatie is; daarna kunt u uw plan bewaren."
-)
+NO_ADVICE_TEXT = "Er is nog geen advies om te bewaren. Vertel eerst wat uw situatie is; daarna kunt u uw plan bewaren."
 
 
 def is_advice(replies: list[dict[str, Any]]) -> bool:
@@ -44,8 +42,9 @@ def is_advice(replies: list[dict[str, Any]]) -> bool:
     return False
 
 
-def after_advice(session: Session, rasa: RasaClient, conversation: Conversation,
-                 replies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def after_advice(
+    session: Session, rasa: RasaClient, conversation: Conversation, replies: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Replies to add after the bot's: the offer, or a note that the plan was brought up to date."""
     if not is_advice(replies):
         return []

@@ -79,8 +79,10 @@ def intake_for(session: Session, rasa: RasaClient | None, conversation: Conversa
         except RasaUnavailable:
             slots = {}
     case = session.scalar(
-        select(HandoffCase).where(HandoffCase.conversation_id == conversation.id)
-        .order_by(HandoffCase.created_at.desc()).limit(1)
+        select(HandoffCase)
+        .where(HandoffCase.conversation_id == conversation.id)
+        .order_by(HandoffCase.created_at.desc())
+        .limit(1)
     )
     intake = plan_content.clean_intake(case.intake if case is not None else None)
     for name, value in plan_content.clean_intake(slots).items():
@@ -103,8 +105,15 @@ def _new_token(plan: Plan) -> str:
     return token
 
 
-def ensure_plan(session: Session, kb: KnowledgeBase, conversation: Conversation, intake: dict[str, Any],
-                today: dt.date, *, require_advice: bool = True) -> Plan:
+def ensure_plan(
+    session: Session,
+    kb: KnowledgeBase,
+    conversation: Conversation,
+    intake: dict[str, Any],
+    today: dt.date,
+    *,
+    require_advice: bool = True,
+) -> Plan:
     """The conversation's plan, made from the intake when it has none (NoAdviceYet before any advice)."""
     plan = for_conversation(session, conversation.id)
     if plan is not None:
@@ -119,8 +128,9 @@ def ensure_plan(session: Session, kb: KnowledgeBase, conversation: Conversation,
     return plan
 
 
-def issue_link(session: Session, kb: KnowledgeBase, conversation: Conversation, intake: dict[str, Any],
-               today: dt.date) -> Issued:
+def issue_link(
+    session: Session, kb: KnowledgeBase, conversation: Conversation, intake: dict[str, Any], today: dt.date
+) -> Issued:
     """The person asks for their plan: made when missing, refreshed with new advice, with a new link
     (the previous link stops working). Commits."""
     existing = for_conversation(session, conversation.id)
@@ -146,7 +156,9 @@ def revoke(session: Session, plan: Plan) -> None:
     session.commit()
 
 
-def refresh(session: Session, kb: KnowledgeBase, plan: Plan, intake: dict[str, Any], today: dt.date) -> PlanVersie | None:
+def refresh(
+    session: Session, kb: KnowledgeBase, plan: Plan, intake: dict[str, Any], today: dt.date
+) -> PlanVersie | None:
     """New advice: a new version when the content changed (ticks and afspraken are kept). Flushes."""
     old = latest(plan).inhoud
     new = plan_content.carry_over(old, plan_content.build(kb, intake, today))
@@ -174,18 +186,41 @@ def set_steps_done(session: Session, plan: Plan, klaar: set[str]) -> PlanVersie 
     return versie
 
 
-def add_afspraak(session: Session, plan: Plan, staff: StaffAccount, *, case: HandoffCase, wat: str, wie: str,
-                 wanneer: dt.date | None, address: str | None = None) -> PlanVersie:
+def add_afspraak(
+    session: Session,
+    plan: Plan,
+    staff: StaffAccount,
+    *,
+    case: HandoffCase,
+    wat: str,
+    wie: str,
+    wanneer: dt.date | None,
+    address: str | None = None,
+) -> PlanVersie:
     """A medewerker writes down an afspraak: a new version, audited. Commits."""
     old = latest(plan).inhoud
     new = copy.deepcopy(old)
     nummer = len(new.get("afspraken", [])) + 1
-    new.setdefault("afspraken", []).append(plan_content.afspraak(
-        nummer=nummer, wat=wat, wie=wie, wanneer=wanneer, organisatie=staff.organisation.name, gemaakt_op=utcnow(),
-    ))
+    new.setdefault("afspraken", []).append(
+        plan_content.afspraak(
+            nummer=nummer,
+            wat=wat,
+            wie=wie,
+            wanneer=wanneer,
+            organisatie=staff.organisation.name,
+            gemaakt_op=utcnow(),
+        )
+    )
     versie = _add_version(session, plan, new, plan_content.changes(old, new))
-    audit(session, staff, "plan_afspraak", case_id=case.id, conversation_id=case.conversation_id, address=address,
-          detail={"versie": versie.nummer})
+    audit(
+        session,
+        staff,
+        "plan_afspraak",
+        case_id=case.id,
+        conversation_id=case.conversation_id,
+        address=address,
+        detail={"versie": versie.nummer},
+    )
     session.commit()
     return versie
 

@@ -41,9 +41,7 @@ class RasaClient:
         body: dict[str, Any] = {"sender": sender_id, "message": message}
         if metadata:
             body["metadata"] = metadata
-        response = self._request(
-            "POST", "/webhooks/rest/webhook", idempotent=False, conversation=sender_id, json=body
-        )
+        response = self._request("POST", "/webhooks/rest/webhook", idempotent=False, conversation=sender_id, json=body)
         replies: list[dict[str, Any]] = response.json()
         return replies
 

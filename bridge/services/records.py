@@ -66,8 +66,11 @@ def store_messages(
     """
     rows = [
         Message(
-            conversation_id=conversation.id, author=item.author.value, text=item.text,
-            buttons=item.buttons or None, delivered=item.delivered,
+            conversation_id=conversation.id,
+            author=item.author.value,
+            text=item.text,
+            buttons=item.buttons or None,
+            delivered=item.delivered,
         )
         for item in new
     ]
@@ -81,7 +84,11 @@ def store_messages(
 
 
 def set_status(
-    session: Session, conversation: Conversation, status: ConversationStatus, *, queue: str | None = None,
+    session: Session,
+    conversation: Conversation,
+    status: ConversationStatus,
+    *,
+    queue: str | None = None,
     staff_name: str | None = None,
 ) -> None:
     """Change who answers the person (commits), and tell the channel live."""

@@ -24,6 +24,7 @@ MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS = 5
 MAX_FAILURES_PER_ACCOUNT = 20
 MAX_FAILURES_PER_ADDRESS = 50
 
+
 class LoginThrottled(Exception):
     """Too many failed logins for this account or address: try again later."""
 
@@ -131,7 +132,9 @@ def authenticate(session: Session, email: str, password: str, address: str) -> S
             account.password_hash = new_hash  # parameters got stronger since the hash was made
     if not valid or account is None or not account.active:
         session.add(LoginAttempt(email=email, address=address))
-        audit(session, None, "login_failed", address=address, organisation=account.organisation.name if account else None)
+        audit(
+            session, None, "login_failed", address=address, organisation=account.organisation.name if account else None
+        )
         session.commit()
         return None
     # Old failures no longer count once the right person got in from this address.

@@ -119,7 +119,8 @@ async def run_webhook(settings: TelegramSettings) -> None:
         try:
             await application.start()
             await application.bot.set_webhook(
-                settings.telegram_webhook_url, secret_token=settings.telegram_webhook_secret,
+                settings.telegram_webhook_url,
+                secret_token=settings.telegram_webhook_secret,
                 allowed_updates=ALLOWED_UPDATES,
             )
             await server.serve()

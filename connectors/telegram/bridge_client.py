@@ -35,10 +35,14 @@ class BridgeClient:
         except httpx.HTTPError as error:
             raise BridgeError(f"bridge unreachable: {type(error).__name__}") from None
         if response.status_code >= 400:
-            detail = response.json().get("detail") if response.headers.get("content-type", "").startswith(
-                "application/json"
-            ) else None
-            raise BridgeError(detail if isinstance(detail, str) else f"HTTP {response.status_code}", response.status_code)
+            detail = (
+                response.json().get("detail")
+                if response.headers.get("content-type", "").startswith("application/json")
+                else None
+            )
+            raise BridgeError(
+                detail if isinstance(detail, str) else f"HTTP {response.status_code}", response.status_code
+            )
         return response
 
     async def create_conversation(self) -> str:

@@ -33,7 +33,9 @@ FORGOTTEN_LOCAL = (
 )
 UNAVAILABLE = "Het lukt nu even niet om uw bericht te beantwoorden. Probeert u het over een paar minuten nog eens."
 EXPIRED_CHOICE = "Deze keuze is niet meer geldig. Typt u uw antwoord?"
-UNKNOWN_COMMAND = "Dit commando ken ik niet. U kunt gewoon uw vraag typen, of /medewerker, /plan, /stop of /vergeet sturen."
+UNKNOWN_COMMAND = (
+    "Dit commando ken ik niet. U kunt gewoon uw vraag typen, of /medewerker, /plan, /stop of /vergeet sturen."
+)
 NOTHING_TO_FORGET = "Er zijn geen gegevens van deze chat bij ons bewaard."
 PLAN_PAYLOAD = "/plan"
 NO_PLAN_YET = (
@@ -64,8 +66,9 @@ async def _reply(update: Update, text: str) -> None:
         await with_retry(lambda: chat.send_message(text))
 
 
-async def _relay(update: Update, context: ContextTypes.DEFAULT_TYPE, *, text: str | None = None,
-                 payload: str | None = None) -> None:
+async def _relay(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, *, text: str | None = None, payload: str | None = None
+) -> None:
     if update.effective_chat is None:
         return
     try:

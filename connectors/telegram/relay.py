@@ -21,6 +21,7 @@ import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
@@ -247,15 +248,15 @@ class Relay:
             if prefix and index == 0:
                 body = f"<b>{prefix}:</b> {body}"
             markup = keyboard(int(message["id"]), buttons) if buttons and index == len(chunks) - 1 else None
-            await with_retry(
-                lambda body=body, markup=markup: bot.send_message(
-                    chat_id,
-                    body,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                )
+            send = partial(
+                bot.send_message,
+                chat_id,
+                body,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
+            await with_retry(send)
 
     async def button_payload(self, conversation_id: str, data: str) -> tuple[str, str] | None:
         """(payload, title) of the button behind callback data "message_id:index", if it still exists."""

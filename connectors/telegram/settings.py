@@ -40,7 +40,8 @@ class TelegramSettings(BaseSettings):
     bridge_service_token: str = Field("", description="Bearer token for the bridge's /internal/* endpoints.")
     telegram_poll_timeout: int = Field(30, description="Long-polling timeout of getUpdates, in seconds.")
     telegram_sweep_seconds: float = Field(
-        30.0, description="How often an instance delivers messages left undelivered (a crashed instance, a failed send)."
+        30.0,
+        description="How often an instance delivers messages left undelivered (a crashed instance, a failed send).",
     )
 
     @property

@@ -27,7 +27,10 @@ def _run(profile: str, instances: int, p50: dict[float, float], saturation: floa
     open_loop = []
     for rate, ms in p50.items():
         achieved = rate if rate < saturation else saturation
-        open_loop += [_step("direct", rate, ms, 2 * ms, achieved), _step("bridge", rate, ms + 10, 2 * ms + 10, achieved)]
+        open_loop += [
+            _step("direct", rate, ms, 2 * ms, achieved),
+            _step("bridge", rate, ms + 10, 2 * ms + 10, achieved),
+        ]
     names = ["rasa", "actions"] if profile == "standaard" else [f"{k}.{i}" for k in ("rasa", "actions")
                                                                  for i in range(1, instances + 1)]  # fmt: skip
     peak = {name: (1000.0 if name.startswith("rasa") else 100.0) for name in names} | {"bridge": 150.0 * instances}
@@ -65,15 +68,24 @@ def test_every_variant_runs_the_same_load_and_differs_only_in_its_profile() -> N
     assert lines["productie-2"][:6] == ["--profile", "productie", "--rasa-instances", "2", "--bridge-workers", "2"]
 
     def after_label(line: list[str]) -> list[str]:
-        return line[line.index("--label") + 2:]
+        return line[line.index("--label") + 2 :]
 
     assert len({tuple(after_label(line)) for line in lines.values()}) == 1  # the same load for every variant
     parsed = run_parse_args(lines["productie-2"])  # bench.run accepts them
-    assert (parsed.rates, parsed.budget_s, parsed.train, parsed.paths) == ([2.0, 4.0], 300.0, False, ["direct", "bridge"])
+    assert (parsed.rates, parsed.budget_s, parsed.train, parsed.paths) == (
+        [2.0, 4.0],
+        300.0,
+        False,
+        ["direct", "bridge"],
+    )
     assert (parsed.profile, parsed.rasa_instances, parsed.out) == ("productie", 2, Path("/tmp/out"))
     reference = run_parse_args(lines["referentie"])
     assert (reference.profile, reference.paths, reference.closed_paths, reference.paired_rounds) == (
-        "referentie", ["direct"], ["direct"], 0)
+        "referentie",
+        ["direct"],
+        ["direct"],
+        0,
+    )
     before = run_parse_args(lines["voor"])
     assert before.rasa_servers == 1 and "warm-up" not in before.env["RASA_SERVER_FIXES"]
     assert run_parse_args(lines["standaard-3"]).rasa_servers == 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+
 import pytest
 import yaml
 
@@ -62,7 +63,7 @@ def test_no_heldout_message_is_a_near_duplicate_of_training_data(cases):
 def test_near_duplicates_are_found():
     assert near_duplicates(["Ik zit in de WW, en wil een cursus!"], ["ik zit in de ww en wil een cursus"])
     assert not near_duplicates(["mijn zoon heeft wajong"], ["wij zoeken personeel in de bouw"])
-    assert plain("ik woon in [Almere](gemeente) en [ww]{\"entity\": \"uitkering\"}") == "ik woon in Almere en ww"
+    assert plain('ik woon in [Almere](gemeente) en [ww]{"entity": "uitkering"}') == "ik woon in Almere en ww"
 
 
 def test_scoring():
@@ -72,11 +73,13 @@ def test_scoring():
     assert rol_verdict(case("?"), {"rol": "werkende"}) == "wrong"
     from bench.eval_first_messages import Outcome
 
-    result = score([
-        Outcome(case("werkende", s="zorg"), {"rol": "werkende", "sector": "zorg"}),
-        Outcome(case("werkzoekende", u="ww"), {"rol": "werkende", "sector": "bouw"}),
-        Outcome(case(None), {"rol": "werkgever"}),
-    ])
+    result = score(
+        [
+            Outcome(case("werkende", s="zorg"), {"rol": "werkende", "sector": "zorg"}),
+            Outcome(case("werkzoekende", u="ww"), {"rol": "werkende", "sector": "bouw"}),
+            Outcome(case(None), {"rol": "werkgever"}),
+        ]
+    )
     assert result["rol_right"] == 0.5 and result["rol_wrong"] == 0.5
     assert result["sector_found"] == 1.0 and result["sector_false_fill"] == 0.5
     assert result["uitkering_found"] == 0.0

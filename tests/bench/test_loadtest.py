@@ -15,8 +15,12 @@ def _database(tmp_path: Path) -> str:
     migrate(url)
     engine = create_engine(url)
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO conversations (id, channel, status, privacy_notice_shown, created_at, "
-                                "updated_at) VALUES ('c1', 'web', 'bot', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        connection.execute(
+            text(
+                "INSERT INTO conversations (id, channel, status, privacy_notice_shown, created_at, "
+                "updated_at) VALUES ('c1', 'web', 'bot', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
     engine.dispose()
     return url
 
@@ -25,8 +29,10 @@ def _insert(url: str, author: str, client_id: str | None, delivered: bool = True
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(
-            text("INSERT INTO messages (conversation_id, author, text, delivered, client_message_id, created_at) "
-                 "VALUES ('c1', :a, 'x', :d, :m, CURRENT_TIMESTAMP)"),
+            text(
+                "INSERT INTO messages (conversation_id, author, text, delivered, client_message_id, created_at) "
+                "VALUES ('c1', :a, 'x', :d, :m, CURRENT_TIMESTAMP)"
+            ),
             {"a": author, "d": delivered, "m": client_id},
         )
     engine.dispose()
@@ -48,8 +54,7 @@ def test_lost_unanswered_and_undelivered_messages_fail_the_check(tmp_path: Path)
     _insert(url, "user", "m1")
     _insert(url, "bot", None)
     _insert(url, "user", "m2", delivered=False)  # no reply follows
-    sent = Sent(conversation_ids=["c1"],
-                acknowledged=[("c1", "m1", "a"), ("c1", "m2", "b"), ("c1", "m3", "c")])
+    sent = Sent(conversation_ids=["c1"], acknowledged=[("c1", "m1", "a"), ("c1", "m2", "b"), ("c1", "m3", "c")])
     counts = check_database(url, sent)
     assert counts["ok"] is False
     assert counts["acknowledged_but_missing"] == 1

@@ -53,16 +53,32 @@ def _result() -> dict[str, Any]:
         {"path": "parse", "mode": "open", "target_rate": 60, "skipped": "time budget"},
     ]  # fmt: skip
     return {
-        "meta": {"started": "2026-11-23 13:00", "cpus": 2, "scenarios": 9, "seed": 9, "step_s": 10.0,
-                 "budget_s": 600.0, "elapsed_s": 300.0, "model": "m.tar.gz", "commit": "abc"},
+        "meta": {
+            "started": "2026-11-23 13:00",
+            "cpus": 2,
+            "scenarios": 9,
+            "seed": 9,
+            "step_s": 10.0,
+            "budget_s": 600.0,
+            "elapsed_s": 300.0,
+            "model": "m.tar.gz",
+            "commit": "abc",
+        },
         "train": {"status": "ok", "seconds": 120.0},
         "cold_start_s": {"actions": 5.0, "bridge": 3.0, "rasa": 25.0, "system": 26.0},
         "rss_mb": {"idle": {"rasa": 900.0}, "warm": {"rasa": 950.0}, "peak_load": {"rasa": 1000.0}},
         "open_loop": open_loop,
         "closed_loop": [{**_step("bridge", 0, 500, 900, achieved=24.5), "mode": "closed", "clients": 20}],
         "bridge_overhead": overhead_rows(open_loop, 1000.0),
-        "paired": {"messages_per_path": 50, "direct_p50_ms": 60.0, "bridge_p50_ms": 63.0, "direct_p95_ms": 90.0,
-                   "bridge_p95_ms": 95.0, "overhead_median_ms": 2.5, "overhead_ratio": 0.042},
+        "paired": {
+            "messages_per_path": 50,
+            "direct_p50_ms": 60.0,
+            "bridge_p50_ms": 63.0,
+            "direct_p95_ms": 90.0,
+            "bridge_p95_ms": 95.0,
+            "overhead_median_ms": 2.5,
+            "overhead_ratio": 0.042,
+        },
     }
 
 

@@ -28,7 +28,9 @@ def test_short_benchmark_writes_json_table_and_plot(tmp_path: Path) -> None:
         assert step["ok"] > 0 and step["errors"] == 0, step
     assert result["bridge_overhead"][0]["target_rate"] == 2
     assert set(result["rss_mb"]["idle"]) == {"rasa.1", "rasa.2", "actions", "bridge"}  # RASA_SERVERS=2
-    assert result["cold_start_s"]["system"] >= min(result["cold_start_s"]["rasa.1"], result["cold_start_s"]["rasa.2"]) > 0
+    assert (
+        result["cold_start_s"]["system"] >= min(result["cold_start_s"]["rasa.1"], result["cold_start_s"]["rasa.2"]) > 0
+    )
     assert [s["path"] for s in result["closed_loop"]] == ["direct", "bridge"]
     assert json_path.with_suffix(".md").exists() and json_path.with_suffix(".png").stat().st_size > 10_000
 

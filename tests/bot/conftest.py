@@ -20,6 +20,4 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
             item.add_marker(pytest.mark.filterwarnings("ignore::DeprecationWarning"))
             item.add_marker(pytest.mark.filterwarnings("ignore::PendingDeprecationWarning"))
             # Rasa always emits this one itself (rasa/utils/common.py EXPECTED_WARNINGS).
-            item.add_marker(
-                pytest.mark.filterwarnings("ignore:Slot auto-fill has been removed:UserWarning")
-            )
+            item.add_marker(pytest.mark.filterwarnings("ignore:Slot auto-fill has been removed:UserWarning"))

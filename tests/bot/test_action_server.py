@@ -43,7 +43,10 @@ class Server:
         with self.log_path.open("w") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "bot.action_server", "--actions", "bot.actions", "-p", str(self.port)],
-                cwd=ROOT, env=server_env(**changes), stdout=log, stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                env=server_env(**changes),
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
 
     def wait_listening(self, host: str) -> None:
@@ -84,10 +87,23 @@ def action_call(action: str = "action_fallback") -> Dict[str, object]:
     """What Rasa posts to /webhook: the next action and a minimal tracker."""
     from rasa_sdk import __version__
 
-    tracker = {"sender_id": "test-gesprek", "slots": {}, "latest_message": {}, "events": [], "paused": False,
-               "followup_action": None, "active_loop": {}, "latest_action_name": None}
-    return {"next_action": action, "sender_id": "test-gesprek", "tracker": tracker, "domain": {},
-            "version": __version__}
+    tracker = {
+        "sender_id": "test-gesprek",
+        "slots": {},
+        "latest_message": {},
+        "events": [],
+        "paused": False,
+        "followup_action": None,
+        "active_loop": {},
+        "latest_action_name": None,
+    }
+    return {
+        "next_action": action,
+        "sender_id": "test-gesprek",
+        "tracker": tracker,
+        "domain": {},
+        "version": __version__,
+    }
 
 
 def url(server: Server, path: str) -> str:
@@ -126,8 +142,10 @@ def test_the_token_as_query_parameter_is_not_accepted(server: Server) -> None:
 
 def test_the_right_token_runs_an_action(server: Server) -> None:
     answer = requests.post(
-        url(server, "/webhook"), json=action_call("action_fallback"),
-        headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10,
+        url(server, "/webhook"),
+        json=action_call("action_fallback"),
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=10,
     )
     assert answer.status_code == 200, answer.text
     body = answer.json()
@@ -158,10 +176,10 @@ def test_it_listens_on_loopback_only_by_default(server: Server) -> None:
 
 
 def test_the_token_never_reaches_the_log(server: Server) -> None:
-    requests.post(url(server, "/webhook"), json=action_call(), headers={"Authorization": f"Bearer {WRONG_TOKEN}"},
-                  timeout=10)
-    requests.post(url(server, "/webhook"), json=action_call(), headers={"Authorization": f"Bearer {TOKEN}"},
-                  timeout=10)
+    requests.post(
+        url(server, "/webhook"), json=action_call(), headers={"Authorization": f"Bearer {WRONG_TOKEN}"}, timeout=10
+    )
+    requests.post(url(server, "/webhook"), json=action_call(), headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10)
     log = server.log()
     assert "Action endpoint is up and running on http://127.0.0.1:" in log
     assert TOKEN not in log and WRONG_TOKEN not in log
@@ -181,7 +199,11 @@ def test_actions_host_chooses_the_interface(tmp_path: Path) -> None:
 def test_it_refuses_to_start_without_a_token(token: Optional[str]) -> None:
     finished = subprocess.run(
         [sys.executable, "-m", "bot.action_server", "-p", str(free_port())],
-        cwd=ROOT, env=server_env(ACTION_SERVER_TOKEN=token), capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=server_env(ACTION_SERVER_TOKEN=token),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert finished.returncode == 1
     assert "does not start without a token: set ACTION_SERVER_TOKEN" in finished.stderr

@@ -17,7 +17,11 @@ def test_runs_on_the_rasa_python() -> None:
 
 def test_the_actions_use_the_contract_values() -> None:
     assert (intake.ROLLEN, intake.UITKERINGEN, intake.SECTOREN, intake.BEHOEFTEN, arrangeur.ARRANGEURS) == (
-        contract.ROLLEN, contract.UITKERINGEN, contract.SECTOREN, contract.BEHOEFTEN, contract.ARRANGEURS
+        contract.ROLLEN,
+        contract.UITKERINGEN,
+        contract.SECTOREN,
+        contract.BEHOEFTEN,
+        contract.ARRANGEURS,
     )
     assert tuple(intake.intake_from_slots({"arrangeur": "uwv"})) == contract.INTAKE_SLOTS
 
@@ -36,6 +40,9 @@ def test_a_lexicon_with_a_value_outside_the_contract_is_refused() -> None:
 
 def test_the_intake_keyword_tables_map_to_contract_values() -> None:
     # The action server's safety net for typed answers: each word must land on a slot value.
-    for table, values in ((intake._UITKERING_WORDS, contract.UITKERINGEN), (intake._SECTOR_WORDS, contract.SECTOREN),
-                          (intake._BEHOEFTE_WORDS, contract.BEHOEFTEN)):
+    for table, values in (
+        (intake._UITKERING_WORDS, contract.UITKERINGEN),
+        (intake._SECTOR_WORDS, contract.SECTOREN),
+        (intake._BEHOEFTE_WORDS, contract.BEHOEFTEN),
+    ):
         assert set(table.values()) <= set(values)

@@ -59,8 +59,10 @@ def test_cached_validator_accepts_and_rejects_exactly_as_rasa(restore_rasa: None
     after = [_outcome(action, result) for result in VALID + INVALID]
     assert after == before
     assert after[: len(VALID)] == [True] * len(VALID)
-    assert all(outcome[0] == "error" and "Failed to validate Action server response" in outcome[1]
-               for outcome in after[len(VALID):])
+    assert all(
+        outcome[0] == "error" and "Failed to validate Action server response" in outcome[1]
+        for outcome in after[len(VALID) :]
+    )
 
 
 def test_sqlite_connections_use_wal(restore_rasa: None, tmp_path: Any) -> None:
@@ -116,8 +118,14 @@ def test_unknown_fix_is_refused() -> None:
 
 
 MODEL_POINTER = Path(__file__).resolve().parents[2] / "models" / "CURRENT"
-PROBES = ["ik zit in de ww en wil een opleiding doen", "Ik ben werkgever in de bouw in Zwolle",
-          "kan ik loonkostensubsidie krijgen", "ik woon in Den Bosch", "ik wil iemand spreken", "nee"]
+PROBES = [
+    "ik zit in de ww en wil een opleiding doen",
+    "Ik ben werkgever in de bouw in Zwolle",
+    "kan ik loonkostensubsidie krijgen",
+    "ik woon in Den Bosch",
+    "ik wil iemand spreken",
+    "nee",
+]
 
 
 def _answers_of_the_trained_model() -> List[Any]:
@@ -131,15 +139,19 @@ def _answers_of_the_trained_model() -> List[Any]:
     for text_ in PROBES:
         parsed = asyncio.run(agent.parse_message(text_))
         tracker = DialogueStateTracker.from_events(
-            "probe", [ActionExecuted("action_listen"), UserUttered(text_, parsed["intent"], parsed["entities"])],
+            "probe",
+            [ActionExecuted("action_listen"), UserUttered(text_, parsed["intent"], parsed["entities"])],
             slots=agent.domain.slots,
         )
         scores = agent.processor.predict_next_with_tracker(tracker)["scores"]  # type: ignore[index]
-        answers.append((
-            parsed["intent"]["name"], round(parsed["intent"]["confidence"], 5),
-            sorted((e["entity"], e["value"]) for e in parsed["entities"]),
-            [(s["action"], round(s["score"], 5)) for s in scores[:5]],
-        ))
+        answers.append(
+            (
+                parsed["intent"]["name"],
+                round(parsed["intent"]["confidence"], 5),
+                sorted((e["entity"], e["value"]) for e in parsed["entities"]),
+                [(s["action"], round(s["score"], 5)) for s in scores[:5]],
+            )
+        )
     # DIET and TED predict through graph functions, not eagerly (that would be slower per message).
     from rasa.utils.tensorflow.models import RasaModel
 
@@ -172,19 +184,34 @@ def _predictions_along_the_probes(agent: Any) -> List[Any]:
             tracker = DialogueStateTracker.from_events("probe", events, slots=agent.domain.slots)
             prediction = agent.processor.predict_next_with_tracker(tracker)
             best = max(prediction["scores"], key=lambda s: s["score"])["action"]
-            out.append((text_, best, prediction["policy"], round(prediction["confidence"], 5),
-                        [(s["action"], round(s["score"], 5)) for s in prediction["scores"]]))
+            out.append(
+                (
+                    text_,
+                    best,
+                    prediction["policy"],
+                    round(prediction["confidence"], 5),
+                    [(s["action"], round(s["score"], 5)) for s in prediction["scores"]],
+                )
+            )
             if best == "action_listen":
                 break
             events.append(ActionExecuted(best))
         # a rejected action (a form that could not fill its slot): the ensemble zeroes it, TED must run
         tracker = DialogueStateTracker.from_events(
-            "probe", [*events[:2], ActionExecutionRejected(out[-1][1] if out[-1][1] != "action_listen" else "utter_greet")],
+            "probe",
+            [*events[:2], ActionExecutionRejected(out[-1][1] if out[-1][1] != "action_listen" else "utter_greet")],
             slots=agent.domain.slots,
         )
         prediction = agent.processor.predict_next_with_tracker(tracker)
-        out.append((text_, "rejected", prediction["policy"], round(prediction["confidence"], 5),
-                    [(s["action"], round(s["score"], 5)) for s in prediction["scores"]]))
+        out.append(
+            (
+                text_,
+                "rejected",
+                prediction["policy"],
+                round(prediction["confidence"], 5),
+                [(s["action"], round(s["score"], 5)) for s in prediction["scores"]],
+            )
+        )
     return out
 
 

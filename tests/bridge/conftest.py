@@ -52,7 +52,10 @@ def migrate(database_url: str) -> None:
     """
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
-        with closing(sqlite3.connect(_migrated_sqlite_file())) as source, closing(sqlite3.connect(url.database)) as copy:
+        with (
+            closing(sqlite3.connect(_migrated_sqlite_file())) as source,
+            closing(sqlite3.connect(url.database)) as copy,
+        ):
             source.backup(copy)
         return
     _upgrade(database_url)

@@ -12,10 +12,21 @@ from bridge.services.staff import create_staff_account
 from tests.bridge.conftest import SERVICE_TOKEN
 
 PASSWORD = "correct-paard-batterij-niet"
-UWV_INTAKE: dict[str, Any] = {"rol": "werkzoekende", "uitkering": "ww", "gemeente": "Almere",
-                              "arbeidsmarktregio": "Flevoland", "arrangeur": "uwv", "regelingen": ["ww-scholing"]}
-GEMEENTE_INTAKE: dict[str, Any] = {"rol": "werkzoekende", "uitkering": "bijstand", "gemeente": "Almere",
-                                   "arbeidsmarktregio": "Flevoland", "arrangeur": "gemeente"}
+UWV_INTAKE: dict[str, Any] = {
+    "rol": "werkzoekende",
+    "uitkering": "ww",
+    "gemeente": "Almere",
+    "arbeidsmarktregio": "Flevoland",
+    "arrangeur": "uwv",
+    "regelingen": ["ww-scholing"],
+}
+GEMEENTE_INTAKE: dict[str, Any] = {
+    "rol": "werkzoekende",
+    "uitkering": "bijstand",
+    "gemeente": "Almere",
+    "arbeidsmarktregio": "Flevoland",
+    "arrangeur": "gemeente",
+}
 
 
 def make_staff(organisation: str, email: str, role: StaffRole = StaffRole.MEDEWERKER, name: str = "Sanne") -> str:

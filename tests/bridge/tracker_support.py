@@ -33,17 +33,28 @@ class TrackerDB:
     def add_events(self, sender_id: str, texts: list[str], *, at: datetime | None = None) -> None:
         """A short conversation as Rasa stores it: user and bot events with their text in `data`."""
         moment = (at or datetime.now(UTC)).timestamp()
-        rows: list[dict[str, Any]] = [{
-            "sender_id": sender_id, "type_name": "session_started", "timestamp": moment,
-            "intent_name": None, "action_name": None, "data": json.dumps({"event": "session_started"}),
-        }]
+        rows: list[dict[str, Any]] = [
+            {
+                "sender_id": sender_id,
+                "type_name": "session_started",
+                "timestamp": moment,
+                "intent_name": None,
+                "action_name": None,
+                "data": json.dumps({"event": "session_started"}),
+            }
+        ]
         for index, utterance in enumerate(texts):
             kind = "user" if index % 2 == 0 else "bot"
-            rows.append({
-                "sender_id": sender_id, "type_name": kind, "timestamp": moment + index + 1,
-                "intent_name": "inform" if kind == "user" else None, "action_name": None,
-                "data": json.dumps({"event": kind, "text": utterance, "timestamp": moment + index + 1}),
-            })
+            rows.append(
+                {
+                    "sender_id": sender_id,
+                    "type_name": kind,
+                    "timestamp": moment + index + 1,
+                    "intent_name": "inform" if kind == "user" else None,
+                    "action_name": None,
+                    "data": json.dumps({"event": kind, "text": utterance, "timestamp": moment + index + 1}),
+                }
+            )
         with self.engine.begin() as connection:
             connection.execute(EVENTS.insert(), rows)
 
@@ -53,7 +64,9 @@ class TrackerDB:
 
     def count(self, sender_id: str) -> int:
         with self.engine.connect() as connection:
-            return connection.scalar(select(func.count()).select_from(EVENTS).where(EVENTS.c.sender_id == sender_id)) or 0
+            return (
+                connection.scalar(select(func.count()).select_from(EVENTS).where(EVENTS.c.sender_id == sender_id)) or 0
+            )
 
     def contains(self, needle: str) -> bool:
         """Whether any column of any row holds `needle`."""
@@ -101,7 +114,9 @@ def cells_containing(engine: Engine, needles: list[str]) -> list[tuple[str, str]
             for row in connection.execute(text(f'SELECT * FROM "{table}"')):
                 for value in row:
                     for needle in needles:
-                        if value is not None and needle in (json.dumps(value) if isinstance(value, (dict, list)) else str(value)):
+                        if value is not None and needle in (
+                            json.dumps(value) if isinstance(value, (dict, list)) else str(value)
+                        ):
                             found.append((table, needle))
     return found
 
@@ -116,7 +131,8 @@ def age_conversation(engine: Engine, conversation_id: str, days: float) -> None:
         )
         connection.execute(update(Message).where(Message.conversation_id == conversation_id).values(created_at=moment))
         connection.execute(
-            update(HandoffCase).where(HandoffCase.conversation_id == conversation_id)
+            update(HandoffCase)
+            .where(HandoffCase.conversation_id == conversation_id)
             .values(created_at=moment, queued_at=moment)
         )
         connection.execute(
@@ -131,13 +147,22 @@ def rasa_tracker_store(tracker: TrackerDB, command: str, sender_id: str) -> dict
     if tracker.url.startswith("sqlite"):
         store_args = {"dialect": "sqlite", "db": tracker.rasa_url}
     else:
-        store_args = {"dialect": "postgresql", "host": "127.0.0.1", "port": 5432, "db": tracker.rasa_url,
-                      "username": "postgres"}
+        store_args = {
+            "dialect": "postgresql",
+            "host": "127.0.0.1",
+            "port": 5432,
+            "db": tracker.rasa_url,
+            "username": "postgres",
+        }
     env = {**os.environ, "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "PYTHONWARNINGS": "ignore"}
     env.pop("PYTHONPATH", None)  # the Rasa environment, not the bridge's modules
     result = subprocess.run(
         [str(RASA_PYTHON), "-c", _RASA_SCRIPT, command, sender_id, json.dumps(store_args)],
-        capture_output=True, text=True, env=env, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     body: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])

@@ -61,9 +61,21 @@ def bridge_only(tmp_path: Path) -> Iterator[BridgeOnly]:
     }
     log = (tmp_path / "bridge.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bridge.main:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port)],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bridge.main:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     log.close()
     base_url = f"http://127.0.0.1:{port}"
@@ -169,8 +181,9 @@ def test_console_shows_the_number_and_hides_it_live_on_withdrawal(browser: Any, 
     [case] = api.get("/api/handoffs", headers={"Authorization": f"Bearer {bridge_only.staff_token}"}).json()["data"]
     engine = make_engine(bridge_only.database_url)
     with Session(engine) as session:
-        create_staff_account(session, organisation=case["queue"], email="ans@elkedeur.example", password=PASSWORD,
-                             display_name="Ans")
+        create_staff_account(
+            session, organisation=case["queue"], email="ans@elkedeur.example", password=PASSWORD, display_name="Ans"
+        )
     engine.dispose()
     context = browser.new_context(base_url=bridge_only.base_url, locale="nl-NL", viewport=DESKTOP)
     context.set_default_timeout(30_000)
@@ -184,8 +197,10 @@ def test_console_shows_the_number_and_hides_it_live_on_withdrawal(browser: Any, 
             console.goto(f"/console/zaken/{case['id']}")
         console.wait_for_timeout(500)  # the handshake completes (the bridge subscribes before it accepts)
 
-        asked = api.post(f"/api/conversations/{conversation}/terugbelverzoek",
-                         json={"telefoonnummer": "010-1234567", "toestemming": True})
+        asked = api.post(
+            f"/api/conversations/{conversation}/terugbelverzoek",
+            json={"telefoonnummer": "010-1234567", "toestemming": True},
+        )
         assert asked.status_code == 201
         # Live: the notice in the transcript, and a hint to reload (no reload: a reply may be half typed).
         console.locator(".message.system", has_text="U heeft gevraagd om teruggebeld te worden").wait_for()

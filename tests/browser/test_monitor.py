@@ -35,7 +35,7 @@ DOC_SCREENSHOT = PROJECT_ROOT / "docs" / "screenshots" / "regiomonitor.png"
 
 
 @pytest.fixture
-def monitor_data(bridge_only: BridgeOnly, tmp_path: Path) -> BridgeOnly:  # noqa: F811
+def monitor_data(bridge_only: BridgeOnly, tmp_path: Path) -> BridgeOnly:
     """The seeded day, counted into the roll-up, and a beheerder to look at it."""
     tracker = TrackerDB(f"sqlite:///{tmp_path / 'rasa-tracker.db'}", str(tmp_path / "rasa-tracker.db"))
     EVENTS.create(tracker.engine, checkfirst=True)
@@ -45,8 +45,14 @@ def monitor_data(bridge_only: BridgeOnly, tmp_path: Path) -> BridgeOnly:  # noqa
         with Session(engine) as session:
             seed(session, tracker)
             run_retention(session, store, RetentionPolicy(), now=datetime(2026, 11, 4, 6, 0, tzinfo=UTC))
-            create_staff_account(session, organisation="Elke Deur algemeen", email=EMAIL, password=PASSWORD,
-                                 display_name="Beheer", role=StaffRole.BEHEERDER)
+            create_staff_account(
+                session,
+                organisation="Elke Deur algemeen",
+                email=EMAIL,
+                password=PASSWORD,
+                display_name="Beheer",
+                role=StaffRole.BEHEERDER,
+            )
     finally:
         store.close()
         engine.dispose()
@@ -55,7 +61,9 @@ def monitor_data(bridge_only: BridgeOnly, tmp_path: Path) -> BridgeOnly:  # noqa
 
 
 def test_beheerder_filters_reads_and_exports(browser: Any, monitor_data: BridgeOnly, axe_script: Path) -> None:
-    context = browser.new_context(base_url=monitor_data.base_url, locale="nl-NL", viewport=DESKTOP, accept_downloads=True)
+    context = browser.new_context(
+        base_url=monitor_data.base_url, locale="nl-NL", viewport=DESKTOP, accept_downloads=True
+    )
     context.set_default_timeout(30_000)
     page = context.new_page()
     try:
@@ -98,6 +106,11 @@ def test_beheerder_filters_reads_and_exports(browser: Any, monitor_data: BridgeO
         assert {"tabel": "intake", "sleutel": "_totaal", "omschrijving": "Totaal", "aantal": "8"} in rows
         # None of UWV's 8 cases was transferred: "ja" is 0, so "nee" (8) is hidden too, else 8 - 8 gives the 0.
         assert {"tabel": "doorgezet", "sleutel": "ja", "omschrijving": "Doorgezet", "aantal": "< 5"} in rows
-        assert {"tabel": "doorgezet", "sleutel": "nee", "omschrijving": "Niet doorgezet", "aantal": "afgeschermd"} in rows
+        assert {
+            "tabel": "doorgezet",
+            "sleutel": "nee",
+            "omschrijving": "Niet doorgezet",
+            "aantal": "afgeschermd",
+        } in rows
     finally:
         context.close()

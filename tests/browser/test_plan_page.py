@@ -18,7 +18,6 @@ from tests.browser.test_web_chat import describe, run_axe
 from tests.plan_support import PASSWORD, PlanBridge, hand_over, make_staff, running_bridge
 
 
-
 @pytest.fixture(scope="module")
 def plan_bridge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PlanBridge]:
     with running_bridge(tmp_path_factory.mktemp("plan-bridge")) as bridge:
@@ -35,8 +34,9 @@ def _plan_with_case(bridge: PlanBridge) -> tuple[str, str]:
         return case_id, str(link.json()["pad"])
 
 
-def test_plan_page_is_axe_clean_at_desktop_and_phone_width(browser: Any, plan_bridge: PlanBridge,
-                                                          axe_script: Path) -> None:
+def test_plan_page_is_axe_clean_at_desktop_and_phone_width(
+    browser: Any, plan_bridge: PlanBridge, axe_script: Path
+) -> None:
     _, pad = _plan_with_case(plan_bridge)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # var/screenshots; the copies in docs/screenshots come from here
     for name, viewport in (("desktop", DESKTOP), ("telefoon", PHONE)):
@@ -114,10 +114,15 @@ def test_the_web_chat_button_shows_a_link_to_the_plan(browser: Any, plan_bridge:
     engine = make_engine(plan_bridge.env["DATABASE_URL"])
     try:
         with engine.begin() as connection:  # the offer as the bridge stores it after the bot's advice
-            connection.execute(insert(Message).values(
-                conversation_id=conversation_id, author="system", text=OFFER_TEXT, buttons=[OFFER_BUTTON],
-                delivered=True,
-            ))
+            connection.execute(
+                insert(Message).values(
+                    conversation_id=conversation_id,
+                    author="system",
+                    text=OFFER_TEXT,
+                    buttons=[OFFER_BUTTON],
+                    delivered=True,
+                )
+            )
     finally:
         engine.dispose()
     context = browser.new_context(base_url=plan_bridge.base_url, locale="nl-NL", viewport=PHONE)

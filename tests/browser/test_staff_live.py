@@ -53,7 +53,9 @@ def test_staff_reply_arrives_live_and_after_reconnect(browser: Any, system: Runn
             page.wait_for_function("() => document.querySelector('.ed-widget').dataset.live !== 'websocket'")
             medewerker.reply(case["id"], "Bent u er nog? Dit stuurde ik tijdens de storing.")
             page.locator(".ed-msg--staff", has_text="tijdens de storing").wait_for(timeout=10_000)
-            page.wait_for_function("() => document.querySelector('.ed-widget').dataset.live === 'websocket'", timeout=10_000)
+            page.wait_for_function(
+                "() => document.querySelector('.ed-widget').dataset.live === 'websocket'", timeout=10_000
+            )
             page.wait_for_timeout(1500)
             assert page.locator(".ed-msg--staff", has_text="tijdens de storing").count() == 1
 

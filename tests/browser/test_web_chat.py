@@ -91,7 +91,9 @@ def test_conversation_button_and_resume_after_reload(page: Any, base_url: str) -
 
     conversation = conversation_id(page)
     body = stored(base_url, conversation)
-    assert [m for m in body["messages"] if m["author"] == "user" and m["text"] == "Ik zoek personeel in de zorg in Almere"]
+    assert [
+        m for m in body["messages"] if m["author"] == "user" and m["text"] == "Ik zoek personeel in de zorg in Almere"
+    ]
     before = rendered_ids(page)
     assert len(before) == len(set(before)), "no message is shown twice"
     texts_before = page.locator(".ed-log .ed-msg").all_inner_texts()
@@ -256,8 +258,10 @@ def test_a_failed_erase_keeps_the_conversation_and_says_so(page: Any, base_url: 
     page.locator(USER, has_text="Ik werk in de zorg").wait_for()
     first = conversation_id(page)
     # The bridge answers 503 when Rasa's tracker store is unreachable during the erase.
-    page.route("**/api/conversations/*", lambda route: route.fulfill(status=503, body="{}")
-               if route.request.method == "DELETE" else route.continue_())
+    page.route(
+        "**/api/conversations/*",
+        lambda route: route.fulfill(status=503, body="{}") if route.request.method == "DELETE" else route.continue_(),
+    )
     page.click(".ed-clear")
     page.click(".ed-confirm-yes")
     page.locator(".ed-log", has_text="Het wissen is niet gelukt").wait_for()

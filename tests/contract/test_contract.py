@@ -42,10 +42,16 @@ def test_intake_slots_are_the_handoff_intake_fields() -> None:
     assert contract.HANDOFF_INTAKE_SLOTS[:-1] == contract.INTAKE_SLOTS
 
 
-@pytest.mark.parametrize(("kind", "values"), [
-    ("rol", contract.ROLLEN), ("uitkering", contract.UITKERINGEN), ("arrangeur", contract.ARRANGEURS),
-    ("reden", contract.REDENEN), ("status", contract.STATUSES),
-])
+@pytest.mark.parametrize(
+    ("kind", "values"),
+    [
+        ("rol", contract.ROLLEN),
+        ("uitkering", contract.UITKERINGEN),
+        ("arrangeur", contract.ARRANGEURS),
+        ("reden", contract.REDENEN),
+        ("status", contract.STATUSES),
+    ],
+)
 def test_every_value_of_a_labelled_kind_has_exactly_one_label(kind: str, values: tuple[str, ...]) -> None:
     assert sorted(LABELS[kind]) == sorted(values)
     assert all(LABELS[kind][value].strip() for value in values)

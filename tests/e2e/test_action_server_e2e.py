@@ -16,8 +16,16 @@ pytestmark = pytest.mark.e2e
 ACTION_CALL = {
     "next_action": "action_fallback",
     "sender_id": "e2e-zonder-token",
-    "tracker": {"sender_id": "e2e-zonder-token", "slots": {}, "latest_message": {}, "events": [],
-                "paused": False, "followup_action": None, "active_loop": {}, "latest_action_name": None},
+    "tracker": {
+        "sender_id": "e2e-zonder-token",
+        "slots": {},
+        "latest_message": {},
+        "events": [],
+        "paused": False,
+        "followup_action": None,
+        "active_loop": {},
+        "latest_action_name": None,
+    },
     "domain": {},
 }
 

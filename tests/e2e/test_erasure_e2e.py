@@ -18,7 +18,8 @@ USER_TEXT = "ik ben werkzoekende en woon in Almere"
 def _tracker(system: RunningSystem, conversation_id: str) -> dict[str, Any]:
     response = httpx.get(
         f"http://127.0.0.1:{system.env['RASA_PORT']}/conversations/{conversation_id}/tracker",
-        params={"token": system.env["RASA_TOKEN"]}, timeout=60.0,
+        params={"token": system.env["RASA_TOKEN"]},
+        timeout=60.0,
     )
     response.raise_for_status()
     body: dict[str, Any] = response.json()

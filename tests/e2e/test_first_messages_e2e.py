@@ -6,9 +6,8 @@ The same run with a printed report: `python -m bench.eval_first_messages`.
 
 from __future__ import annotations
 
-import yaml
-
 import pytest
+import yaml
 
 from bench.eval_first_messages import HELDOUT_DIR, errors, load_cases, report, run, score
 

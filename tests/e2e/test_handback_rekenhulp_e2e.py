@@ -33,9 +33,23 @@ def _staff_login(system: RunningSystem, client: httpx.Client, organisation: str)
     email = f"handback-{abs(hash(organisation)) % 10_000}@elkedeur.test"
     env = {**os.environ, **system.env, "PYTHONPATH": str(PROJECT_ROOT)}
     subprocess.run(
-        [sys.executable, "-m", "bridge.cli", "create-admin", "--org", organisation, "--email", email,
-         "--password-stdin"],
-        input=PASSWORD, text=True, env=env, cwd=PROJECT_ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "bridge.cli",
+            "create-admin",
+            "--org",
+            organisation,
+            "--email",
+            email,
+            "--password-stdin",
+        ],
+        input=PASSWORD,
+        text=True,
+        env=env,
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
     )
     login = client.post("/api/staff/login", json={"email": email, "password": PASSWORD})
     login.raise_for_status()
@@ -51,14 +65,20 @@ def test_handback_keeps_the_intake_and_the_bot_goes_on(system: RunningSystem) ->
 
         _send(client, conversation_id, "ik wil graag een medewerker spreken")
         assert _conversation(client, conversation_id)["status"] == "wacht_op_medewerker"
-        case = next(c for c in client.get("/api/handoffs", headers=system.staff_headers()).json()["data"]
-                    if c["conversation_id"] == conversation_id)
+        case = next(
+            c
+            for c in client.get("/api/handoffs", headers=system.staff_headers()).json()["data"]
+            if c["conversation_id"] == conversation_id
+        )
 
         csrf = _staff_login(system, client, case["queue"])
         headers = {"X-CSRF-Token": csrf}
         client.post(f"/api/staff/cases/{case['id']}/claim", headers=headers).raise_for_status()
-        client.post(f"/api/staff/cases/{case['id']}/messages", headers=headers,
-                    json={"text": "Ik geef u terug aan de assistent."}).raise_for_status()
+        client.post(
+            f"/api/staff/cases/{case['id']}/messages",
+            headers=headers,
+            json={"text": "Ik geef u terug aan de assistent."},
+        ).raise_for_status()
         client.post(f"/api/staff/cases/{case['id']}/handback", headers=headers).raise_for_status()
         client.post("/api/staff/logout", headers=headers)
 
@@ -73,7 +93,9 @@ def test_handback_keeps_the_intake_and_the_bot_goes_on(system: RunningSystem) ->
 def test_rekenhulp_from_question_to_outcome(system: RunningSystem) -> None:
     with system.client() as client:
         conversation_id = client.post("/api/conversations").json()["id"]
-        intro = _send(client, conversation_id, "hoeveel loonkostensubsidie krijg ik als ik iemand aanneem? ik wil het uitrekenen")
+        intro = _send(
+            client, conversation_id, "hoeveel loonkostensubsidie krijg ik als ik iemand aanneem? ik wil het uitrekenen"
+        )
         assert any("loonkostensubsidie" in (r.get("text") or "") for r in intro)
         assert _conversation(client, conversation_id)["slots"]["requested_slot"] == "loonwaarde"
         _send(client, conversation_id, "60")

@@ -33,7 +33,9 @@ GATES_FILE = Path(PERSONAS_FILE).with_name("gates.yml")
 
 def _gates() -> dict[str, float]:
     gates = yaml.safe_load(GATES_FILE.read_text(encoding="utf-8"))
-    return {name: float(gates[name]) for name in ("completed_min", "arrangeur_right_min", "reasked_max", "median_turns_max")}
+    return {
+        name: float(gates[name]) for name in ("completed_min", "arrangeur_right_min", "reasked_max", "median_turns_max")
+    }
 
 
 # --- the suite's own inputs (no system needed) ---
@@ -60,11 +62,17 @@ def test_gates_are_readable() -> None:
     ("text", "fact"),
     [
         ("Heeft u nu een uitkering? Zo ja, welke?", "uitkering"),
-        ("Omdat u werkt... Ik wil weten wie u het beste helpt. Heeft u naast uw werk een uitkering, zoals WW of aanvullende bijstand?", "uitkering"),
+        (
+            "Omdat u werkt... Ik wil weten wie u het beste helpt. Heeft u naast uw werk een uitkering, zoals WW of aanvullende bijstand?",
+            "uitkering",
+        ),
         ("In welke gemeente woont u?", "gemeente"),
         ("In welke gemeente zit uw bedrijf?", "gemeente"),
         ("Die plaatsnaam hoort bij meer dan één gemeente. Welke bedoelt u?", "gemeente"),
-        ("Ik herken de plaats nog steeds niet. Typ de naam van uw gemeente nog eens, of sla deze vraag over.", "gemeente"),
+        (
+            "Ik herken de plaats nog steeds niet. Typ de naam van uw gemeente nog eens, of sla deze vraag over.",
+            "gemeente",
+        ),
         ("In welke sector zit uw bedrijf? Staat hij er niet bij? Typ hem dan.", "sector"),
         ("In welke sector werkt u? Staat hij er niet bij? Typ hem dan.", "sector"),
         ("Waar zoekt u hulp bij?", "behoefte"),
@@ -82,9 +90,13 @@ def test_a_person_answers_in_their_own_words_and_picks_their_gemeente() -> None:
     persona: Persona = next(p for p in load_personas() if p.id == "ellen")
     text, payload = answer_for(persona, Question("uitkering", "Heeft u nu een uitkering?", "requested_slot"), 0)
     assert (text, payload) == (persona.answers["uitkering"], None)
-    buttons = ({"title": "Hoorn", "payload": '/inform{"gemeente": "Hoorn"}'},
-               {"title": "Terschelling", "payload": '/inform{"gemeente": "Terschelling"}'})
-    choice = Question("gemeente", "Die plaatsnaam hoort bij meer dan één gemeente. Welke bedoelt u?", "requested_slot", buttons)
+    buttons = (
+        {"title": "Hoorn", "payload": '/inform{"gemeente": "Hoorn"}'},
+        {"title": "Terschelling", "payload": '/inform{"gemeente": "Terschelling"}'},
+    )
+    choice = Question(
+        "gemeente", "Die plaatsnaam hoort bij meer dan één gemeente. Welke bedoelt u?", "requested_slot", buttons
+    )
     assert answer_for(persona, choice, 0) == ("", '/inform{"gemeente": "Hoorn"}')
 
 

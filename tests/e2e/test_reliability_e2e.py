@@ -48,8 +48,10 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     started = start_system(
         tmp_path_factory.mktemp("supervised"),
         extra_env={
-            "RATE_LIMIT_NEW_CONVERSATIONS": "600/minute", "RATE_LIMIT_PER_CLIENT": "2000/minute",
-            "RASA_TIMEOUT_SECONDS": "20", "RASA_SERVERS": "2",
+            "RATE_LIMIT_NEW_CONVERSATIONS": "600/minute",
+            "RATE_LIMIT_PER_CLIENT": "2000/minute",
+            "RASA_TIMEOUT_SECONDS": "20",
+            "RASA_SERVERS": "2",
         },
     )
     try:
@@ -136,7 +138,11 @@ def test_killing_a_conversations_rasa_server_moves_it_to_the_other(system: Syste
     # back home, the conversation goes on with everything the other server stored
     assert not is_notice(say(client, conversation_id, payload='/inform{"gemeente": "Almere"}'))
     assert {k: slots(client, conversation_id)[k] for k in ("rol", "uitkering", "gemeente", "arbeidsmarktregio")} == {
-        "rol": "werkzoekende", "uitkering": "ww", "gemeente": "Almere", "arbeidsmarktregio": "Flevoland"}
+        "rol": "werkzoekende",
+        "uitkering": "ww",
+        "gemeente": "Almere",
+        "arbeidsmarktregio": "Flevoland",
+    }
 
 
 def test_with_every_rasa_server_down_the_bridge_stores_and_offers_the_notice(
@@ -178,8 +184,9 @@ def test_killing_the_action_server_user_still_gets_an_answer(system: System, cli
     old_pid = kill(system, "actions")
     for text_ in ("Hallo", "Ik ben werkgever in de bouw"):
         assert say(client, conversation_id, text=text_), text_  # never silence: an answer or the notice
-    wait_restarted(system, "actions", old_pid,
-                   lambda: httpx.get(f"{system.actions_url}/health", timeout=3.0).status_code == 200)
+    wait_restarted(
+        system, "actions", old_pid, lambda: httpx.get(f"{system.actions_url}/health", timeout=3.0).status_code == 200
+    )
     poll(lambda: client.get("/health").status_code == 200, "bridge healthy again", system)
     assert not is_notice(say(client, conversation_id, payload='/inform{"uitkering": "ww"}'))
     assert slots(client, conversation_id)["uitkering"] == "ww"
@@ -200,16 +207,22 @@ def test_killing_the_bridge_mid_message_loses_nothing(system: System, client: ht
     def send() -> None:
         try:
             with httpx.Client(base_url=system.bridge_url, timeout=60.0) as c:
-                in_flight["response"] = c.post(f"/api/conversations/{conversation_id}/messages",
-                                               json={"text": "Ik woon in Almere", "client_message_id": "in-flight"})
+                in_flight["response"] = c.post(
+                    f"/api/conversations/{conversation_id}/messages",
+                    json={"text": "Ik woon in Almere", "client_message_id": "in-flight"},
+                )
         except httpx.HTTPError as error:
             in_flight["error"] = error
 
     thread = threading.Thread(target=send)
     thread.start()
     # kill while the message is in the bridge: as soon as it is stored (it then waits for Rasa)
-    poll(lambda: any(m[1] == "Ik woon in Almere" for m in stored(system, conversation_id)), "message stored", system,
-         timeout_s=30)
+    poll(
+        lambda: any(m[1] == "Ik woon in Almere" for m in stored(system, conversation_id)),
+        "message stored",
+        system,
+        timeout_s=30,
+    )
     old_pid = kill(system, "bridge")
     thread.join(timeout=60)
     wait_restarted(system, "bridge", old_pid, lambda: client.get("/health/ready").status_code == 200)

@@ -78,7 +78,11 @@ def test_rules_table(kb: KnowledgeBase, rol: Rol | None, uitkering: Uitkering | 
     [
         ({"tekst": "Ik zit in de Ziektewet en mijn contract is afgelopen"}, A.uwv, []),
         ({"rol": R.werkzoekende, "tekst": "ik heb een ziektewetuitkering, ziektewet"}, A.uwv, []),
-        ({"rol": R.werkende, "tekst": "ik ben ziek maar nog in dienst, ziektewet via mijn werkgever"}, A.sociale_partners, []),
+        (
+            {"rol": R.werkende, "tekst": "ik ben ziek maar nog in dienst, ziektewet via mijn werkgever"},
+            A.sociale_partners,
+            [],
+        ),
         ({"tekst": "ik krijg ziektewet"}, None, ["rol"]),
         ({"tekst": "Ik ben zzp'er en heb geen uitkering"}, A.sociale_partners, []),
         ({"tekst": "ik ben zzp'er"}, A.sociale_partners, ["uitkering"]),  # issue 17: provisional
@@ -90,7 +94,9 @@ def test_rules_table(kb: KnowledgeBase, rol: Rol | None, uitkering: Uitkering | 
         ({"tekst": "Ik ben werkgever en zoek personeel"}, A.werkgeversservicepunt, []),
     ],
 )
-def test_text_signals(kb: KnowledgeBase, kwargs: dict[str, object], arrangeur: Arrangeur | None, ontbreekt: list[str]) -> None:
+def test_text_signals(
+    kb: KnowledgeBase, kwargs: dict[str, object], arrangeur: Arrangeur | None, ontbreekt: list[str]
+) -> None:
     besluit = bepaal_arrangeur(kb, gemeente="Almere", **kwargs)  # type: ignore[arg-type]
     assert (besluit.arrangeur, besluit.ontbreekt) == (arrangeur, ontbreekt), besluit.uitleg
 
@@ -154,8 +160,14 @@ def test_current_benefits_from_text(tekst: str, uitkeringen: set[str]) -> None:
 
 def test_the_rule_data_loads_and_every_source_is_primary() -> None:
     data = get_arrangeur_data()
-    primary = {"wetten.overheid.nl", "zoek.officielebekendmakingen.nl", "www.rijksoverheid.nl", "www.uwv.nl",
-               "www.svb.nl", "www.eindhoven.nl"}  # eindhoven.nl: the gemeente's own IOAZ page (the executing body)
+    primary = {
+        "wetten.overheid.nl",
+        "zoek.officielebekendmakingen.nl",
+        "www.rijksoverheid.nl",
+        "www.uwv.nl",
+        "www.svb.nl",
+        "www.eindhoven.nl",
+    }  # eindhoven.nl: the gemeente's own IOAZ page (the executing body)
     assert {urlparse(url).hostname for url in data.bronnen.values()} <= primary
     assert all(regel.bronnen for regel in data.regels)
     assert "kamerbrief" in data.bronnen

@@ -174,6 +174,10 @@ def test_sector_mapping_must_agree_with_funds(kb_copy: Path) -> None:
 
 
 def test_sector_without_fund_needs_a_pointer(kb_copy: Path) -> None:
-    _edit(kb_copy / "oo-fondsen" / "_sectoren.yml", "  verwijzing: [cao, werkgever]\n  bronnen:\n    - https://fashion", "  bronnen:\n    - https://fashion")
+    _edit(
+        kb_copy / "oo-fondsen" / "_sectoren.yml",
+        "  verwijzing: [cao, werkgever]\n  bronnen:\n    - https://fashion",
+        "  bronnen:\n    - https://fashion",
+    )
     with pytest.raises(KnowledgeLoadError, match=r"_sectoren\.yml: veld 'detailhandel'"):
         load_knowledge_base(kb_copy)

@@ -75,7 +75,11 @@ def test_employer_hiring_with_a_disability_sees_the_employer_schemes_first(kb: K
         top = _top(kb, rol=Rol.werkgever, behoefte=Behoefte.personeel_vinden, teksten=(woorden,))
         slugs = {t.regeling.slug for t in top}
         assert slugs <= {
-            "no-riskpolis", "lkv-arbeidsgehandicapte-werknemer", "lkv-banenafspraak", "loonkostensubsidie", "jobcoach",
+            "no-riskpolis",
+            "lkv-arbeidsgehandicapte-werknemer",
+            "lkv-banenafspraak",
+            "loonkostensubsidie",
+            "jobcoach",
         }, (woorden, slugs)
         assert "no-riskpolis" in slugs
         # The LKV's do not stack: one of them in the top 3, not two.
@@ -83,11 +87,26 @@ def test_employer_hiring_with_a_disability_sees_the_employer_schemes_first(kb: K
 
 
 def test_beschut_werk_only_when_heavy_support_is_said(kb: KnowledgeBase) -> None:
-    zonder = find_regelingen(kb, maak_intake(rol=Rol.werkzoekende, uitkering=Uitkering.bijstand,
-                                             behoefte=Behoefte.werk_vinden, teksten=("ik heb een beperking",)), None, DATUM)
+    zonder = find_regelingen(
+        kb,
+        maak_intake(
+            rol=Rol.werkzoekende,
+            uitkering=Uitkering.bijstand,
+            behoefte=Behoefte.werk_vinden,
+            teksten=("ik heb een beperking",),
+        ),
+        None,
+        DATUM,
+    )
     assert "beschut-werk" not in {t.regeling.slug for t in zonder}
-    met = _top(kb, 1, rol=Rol.werkzoekende, uitkering=Uitkering.bijstand, behoefte=Behoefte.werk_vinden,
-               teksten=("ik kan alleen werken met veel begeleiding",))
+    met = _top(
+        kb,
+        1,
+        rol=Rol.werkzoekende,
+        uitkering=Uitkering.bijstand,
+        behoefte=Behoefte.werk_vinden,
+        teksten=("ik kan alleen werken met veel begeleiding",),
+    )
     assert met[0].regeling.slug == "beschut-werk"
     # Asked by name it is always answered.
     assert _top(kb, 1, q="wat is beschut werk?")[0].regeling.slug == "beschut-werk"
@@ -99,17 +118,29 @@ def test_a_worker_never_gets_an_employer_only_scheme_as_if_they_could_apply(kb: 
             for treffer in find_regelingen(kb, maak_intake(rol=rol, behoefte=behoefte), None, DATUM):
                 aanvragers = treffer.regeling.voor_wie.aanvragers
                 if aanvragers is not None and rol not in aanvragers:
-                    assert treffer.past_bij_u and "U vraagt dit niet zelf aan" in treffer.past_bij_u, treffer.regeling.slug
-                assert treffer.regeling.slug not in {"slim-regeling", "lkv-arbeidsgehandicapte-werknemer", "praktijkleren"}
+                    assert treffer.past_bij_u and "U vraagt dit niet zelf aan" in treffer.past_bij_u, (
+                        treffer.regeling.slug
+                    )
+                assert treffer.regeling.slug not in {
+                    "slim-regeling",
+                    "lkv-arbeidsgehandicapte-werknemer",
+                    "praktijkleren",
+                }
 
 
 def test_a_zzp_er_gets_no_scheme_that_needs_a_werkgever(kb: KnowledgeBase) -> None:
-    top = find_regelingen(kb, maak_intake(rol=Rol.werkende, sector=Sector.zorg, behoefte=Behoefte.scholing,
-                                          teksten=("ik ben zzp'er",)), None, DATUM)
+    top = find_regelingen(
+        kb,
+        maak_intake(rol=Rol.werkende, sector=Sector.zorg, behoefte=Behoefte.scholing, teksten=("ik ben zzp'er",)),
+        None,
+        DATUM,
+    )
     slugs = {t.regeling.slug for t in top}
     assert "slim-scholingssubsidie" not in slugs and "levenlanglerenkrediet" in slugs
     # A werkgever's "eigen bedrijf" says nothing about being a zzp'er.
-    werkgever = maak_intake(rol=Rol.werkgever, sector=Sector.zorg, behoefte=Behoefte.scholing, teksten=("mijn eigen bedrijf",))
+    werkgever = maak_intake(
+        rol=Rol.werkgever, sector=Sector.zorg, behoefte=Behoefte.scholing, teksten=("mijn eigen bedrijf",)
+    )
     assert "slim-scholingssubsidie" in {t.regeling.slug for t in find_regelingen(kb, werkgever, None, DATUM)}
 
 

@@ -67,10 +67,15 @@ def test_coverage_report(kb: KnowledgeBase) -> None:
 
 def test_readme_states_the_coverage(kb: KnowledgeBase) -> None:
     cover = dekking(kb.regios.values())
-    line = next((ln for ln in README.read_text(encoding="utf-8").splitlines() if ln.startswith("| `knowledge/regios.yml`")), "")
+    line = next(
+        (ln for ln in README.read_text(encoding="utf-8").splitlines() if ln.startswith("| `knowledge/regios.yml`")), ""
+    )
     assert line, "README.md mist de regel over knowledge/regios.yml"
-    for label, desk in (("Werkgeversservicepunt", "werkgeversservicepunt"), ("Werkcentrum", "werkcentrum"),
-                        ("leerwerkloket", "leerwerkloket")):
+    for label, desk in (
+        ("Werkgeversservicepunt", "werkgeversservicepunt"),
+        ("Werkcentrum", "werkcentrum"),
+        ("leerwerkloket", "leerwerkloket"),
+    ):
         match = re.search(rf"{label} (\d+)/35", line)
         assert match and int(match.group(1)) == cover[desk].website, f"README noemt een andere dekking voor {label}"
     telefoon = re.search(r"phone number (\d+)/35", line)

@@ -15,7 +15,13 @@ from bridge.knowledge.loader import KnowledgeBase, load_knowledge_base
 from bridge.knowledge.models import Sector
 from bridge.knowledge.subsectoren import vervolgvraag, vind_subsector
 
-VIJF = ("sociaal-fonds-bakkersbedrijf", "sol-levensmiddelenindustrie", "fcb-vleeswarenindustrie", "gf-groothandelsfonds", "sovu")
+VIJF = (
+    "sociaal-fonds-bakkersbedrijf",
+    "sol-levensmiddelenindustrie",
+    "fcb-vleeswarenindustrie",
+    "gf-groothandelsfonds",
+    "sovu",
+)
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +42,11 @@ def client() -> Iterator[TestClient]:
     ("tekst", "sector", "fonds"),
     [
         ("Ik werk bij een bakkerij in Almere en wil een cursus doen.", None, "sociaal-fonds-bakkersbedrijf"),
-        ("Wij zijn een warme bakker en zoeken scholing voor ons personeel.", "detailhandel", "sociaal-fonds-bakkersbedrijf"),
+        (
+            "Wij zijn een warme bakker en zoeken scholing voor ons personeel.",
+            "detailhandel",
+            "sociaal-fonds-bakkersbedrijf",
+        ),
         ("Ik werk in de levensmiddelenindustrie aan de lopende band.", None, "sol-levensmiddelenindustrie"),
         ("Ik werk in een vleeswarenfabriek en wil verder leren.", "techniek", "fcb-vleeswarenindustrie"),
         ("Wij zijn een groothandel in groente en fruit.", None, "gf-groothandelsfonds"),
@@ -63,7 +73,9 @@ def test_the_persons_words_reach_the_fund(client: TestClient, tekst: str, sector
         ("zakelijke_dienstverlening", "SOVU"),
     ],
 )
-def test_the_sector_alone_offers_the_branche_fund_as_a_follow_up(client: TestClient, sector: str, fonds_naam: str) -> None:
+def test_the_sector_alone_offers_the_branche_fund_as_a_follow_up(
+    client: TestClient, sector: str, fonds_naam: str
+) -> None:
     body = client.get("/api/regelingen", params={"rol": "werkende", "sector": sector}).json()
     assert body["sector"]["subsector"] is None
     assert fonds_naam in body["sector"]["vervolgvraag"]
@@ -74,7 +86,9 @@ def test_each_of_the_five_funds_is_reachable_both_ways(kb: KnowledgeBase) -> Non
         ouders = [s for s, e in kb.sectoren.items() if any(slug in sub.fondsen for sub in e.subsectoren)]
         assert ouders, slug
         assert all(kb.fondsen[slug].naam in (vervolgvraag(kb, kb.sectoren[s]) or "") for s in ouders), slug
-        woorden = [w for s in ouders for sub in kb.sectoren[s].subsectoren if slug in sub.fondsen for w in sub.trefwoorden]
+        woorden = [
+            w for s in ouders for sub in kb.sectoren[s].subsectoren if slug in sub.fondsen for w in sub.trefwoorden
+        ]
         treffer = vind_subsector(kb, f"ik werk bij een {woorden[0]}")
         assert treffer is not None and slug in [f.slug for f in treffer.fondsen], slug
 

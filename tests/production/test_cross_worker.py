@@ -63,7 +63,9 @@ def _log_in_staff(system: ProductionSystem, worker: httpx.Client, organisation: 
     engine = create_engine(system.env["DATABASE_URL"])
     try:
         with Session(engine) as session:
-            create_staff_account(session, organisation=organisation, email=email, password=PASSWORD, display_name="Sanne")
+            create_staff_account(
+                session, organisation=organisation, email=email, password=PASSWORD, display_name="Sanne"
+            )
     finally:
         engine.dispose()
     response = worker.post("/api/staff/login", json={"email": email, "password": PASSWORD})
@@ -141,7 +143,9 @@ def test_the_telegram_connector_on_worker_b_hears_staff_messages_posted_on_worke
         assert events[-1]["status"] == "wacht_op_medewerker" and events[-1]["queue"] == queue
 
 
-def test_rate_limits_count_across_workers(bridges: ProductionSystem, worker_a: httpx.Client, worker_b: httpx.Client) -> None:
+def test_rate_limits_count_across_workers(
+    bridges: ProductionSystem, worker_a: httpx.Client, worker_b: httpx.Client
+) -> None:
     # RATE_LIMIT_PER_CONVERSATION is 6/minute (conftest). A handed-off conversation's messages go
     # to the medewerker, so this needs no Rasa. With counters per worker, 12 would get through.
     conversation_id = worker_a.post("/api/conversations").json()["id"]

@@ -152,7 +152,7 @@ def image_env(path: Path) -> dict[str, str]:
     pairs: dict[str, str] = {}
     for command in final_stage(path):
         if command.cmd == "ENV":
-            pairs.update(zip(command.value[::2], command.value[1::2]))
+            pairs.update(zip(command.value[::2], command.value[1::2], strict=False))
     return pairs
 
 
@@ -281,7 +281,7 @@ def test_every_production_secret_is_given_to_the_bridge_and_asked_for_in_the_env
     bridge = services()["bridge"]["environment"]
     for name in sorted(required):
         assert name in bridge, f"the bridge does not get {name}"
-        assert re.search(rf"\$\{{\w+:\?", str(bridge[name])), f"compose must refuse to start without {name}"
+        assert re.search(r"\$\{\w+:\?", str(bridge[name])), f"compose must refuse to start without {name}"
     assert sorted(required - set(dotenv_values(ENV_EXAMPLE))) == []
 
 
@@ -345,9 +345,9 @@ def test_every_file_a_dockerfile_copies_is_in_the_build_context(path: Path) -> N
     assert sources
     for source in sources:
         assert (PROJECT_ROOT / source).exists(), f"{path.name} copies {source}, which does not exist"
-        assert not any(
-            PurePosixPath(source).match(pattern) or covered(source, [pattern]) for pattern in ignored
-        ), f"{path.name} copies {source}, which .dockerignore leaves out of the build context"
+        assert not any(PurePosixPath(source).match(pattern) or covered(source, [pattern]) for pattern in ignored), (
+            f"{path.name} copies {source}, which .dockerignore leaves out of the build context"
+        )
 
 
 def test_the_model_stage_copies_every_input_of_the_training() -> None:
@@ -527,6 +527,8 @@ def test_caddy_accepts_the_caddyfile() -> None:
     result = subprocess.run(
         [caddy, "validate", "--config", str(DEPLOY / "Caddyfile"), "--adapter", "caddyfile"],
         env={**os.environ, "ELKEDEUR_DOMAIN": "elkedeur.example.nl"},
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr

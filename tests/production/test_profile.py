@@ -31,8 +31,17 @@ PRODUCTION = {
 @pytest.fixture(autouse=True)
 def _no_outside_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     # Settings of the shell running the tests must not leak into these environments.
-    for name in ("ENVIRONMENT", "RATE_LIMIT_STORAGE_URI", "RASA_URLS", "ACTIONS_URLS", "RASA_LOCK_KEY_PREFIX",
-                 "RASA_PORTS", "ACTIONS_PORTS", "RASA_SERVERS", "ELKEDEUR_PROFILE"):
+    for name in (
+        "ENVIRONMENT",
+        "RATE_LIMIT_STORAGE_URI",
+        "RASA_URLS",
+        "ACTIONS_URLS",
+        "RASA_LOCK_KEY_PREFIX",
+        "RASA_PORTS",
+        "ACTIONS_PORTS",
+        "RASA_SERVERS",
+        "ELKEDEUR_PROFILE",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -40,7 +49,10 @@ def test_the_production_environment_has_everything_the_procfile_and_endpoints_ne
     env = process_env(PRODUCTION)
     assert env["ENVIRONMENT"] == "productie"
     assert (env["REDIS_HOST"], env["REDIS_PORT"], env["REDIS_DB"], env["REDIS_PASSWORD"]) == (
-        "redis.example", "6380", "2", "geheim!"
+        "redis.example",
+        "6380",
+        "2",
+        "geheim!",
     )
     assert env["RATE_LIMIT_STORAGE_URI"] == PRODUCTION["REDIS_URL"]
     assert env["RASA_URL"] == "http://127.0.0.1:5005" and env["ACTIONS_URL"] == "http://127.0.0.1:5055"

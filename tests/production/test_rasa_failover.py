@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 
 # Payloads skip the NLU, so the steps are the same on every model: the intake asks for the
 # uitkering and the gemeente; the action server adds the arbeidsmarktregio from the gemeente.
-INTAKE_STEPS = ['/inform_werkzoekende', '/inform{"uitkering": "ww"}', '/inform{"gemeente": "Almere"}']
+INTAKE_STEPS = ["/inform_werkzoekende", '/inform{"uitkering": "ww"}', '/inform{"gemeente": "Almere"}']
 EXPECTED_SLOTS = {"rol": "werkzoekende", "uitkering": "ww", "gemeente": "Almere", "arbeidsmarktregio": "Flevoland"}
 
 
@@ -85,4 +85,3 @@ def test_killing_one_rasa_server_mid_conversation_loses_nothing(rasa_servers: Pr
     health = bridge.get("/health")
     assert health.status_code == 200, health.text  # one healthy pair keeps the bridge healthy
     bridge.close()
-

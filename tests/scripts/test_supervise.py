@@ -55,8 +55,12 @@ def supervised(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], Path]]
     config = write_config(programs, tmp_path / "run", tmp_path)
     log = tmp_path / "out.log"
     with log.open("a") as out:
-        process = subprocess.Popen([SUPERVISORD, "--nodaemon", "--configuration", str(config)],
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            [SUPERVISORD, "--nodaemon", "--configuration", str(config)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         yield process, log
     finally:
@@ -99,7 +103,7 @@ def test_a_program_that_keeps_dying_is_retried_with_growing_pauses(
         return [int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000 for h, m, s, ms in stamps]
 
     wait_for(lambda: len(spawn_times()) >= 4, "four starts of the crashing program")
-    gaps = [b - a for a, b in zip(spawn_times(), spawn_times()[1:])][:3]
+    gaps = [b - a for a, b in zip(spawn_times(), spawn_times()[1:], strict=False)][:3]
     # supervisord waits 1, 2, 3 s before the next try (plus its own tick): back-off, not a tight loop
     assert [round(g) for g in gaps] == [1, 2, 3], gaps
     assert process.poll() is None

@@ -65,8 +65,6 @@ def running_bridge(database_url: str, tracker_db: Path) -> Iterator[Bridge]:
             _clear_caches()
 
 
-
-
 @pytest.fixture
 def bridge(database_url: str, tmp_path: Path) -> Iterator[Bridge]:
     with running_bridge(database_url, tmp_path / "rasa-tracker.db") as running:

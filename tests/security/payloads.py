@@ -15,17 +15,17 @@ XSS = [
     "<SCRIPT SRC=http://xss.rocks/xss.js></SCRIPT>",
     "<IMG SRC=\"javascript:alert('XSS');\">",
     "<IMG SRC=JaVaScRiPt:alert('XSS')>",
-    "<IMG \"\"\"><SCRIPT>alert(\"XSS\")</SCRIPT>\"\\>",
-    "<IMG SRC=/ onerror=\"alert(String.fromCharCode(88,83,83))\"></img>",
+    '<IMG """><SCRIPT>alert("XSS")</SCRIPT>"\\>',
+    '<IMG SRC=/ onerror="alert(String.fromCharCode(88,83,83))"></img>',
     "<svg/onload=alert('XSS')>",
     "<BODY ONLOAD=alert('XSS')>",
     "<IFRAME SRC=\"javascript:alert('XSS');\"></IFRAME>",
     "<a href=\"jav&#x09;ascript:alert('XSS');\">Klik hier</a>",
-    "\"><script>alert(document.cookie)</script>",
+    '"><script>alert(document.cookie)</script>',
     "'';!--\"<XSS>=&{()}",
     # The "XSS locator" polyglot: breaks out of attributes, strings and comments alike.
     "';alert(String.fromCharCode(88,83,83))//';alert(String.fromCharCode(88,83,83))//\";"
-    "alert(String.fromCharCode(88,83,83))//\";alert(String.fromCharCode(88,83,83))//--></SCRIPT>\">'>"
+    'alert(String.fromCharCode(88,83,83))//";alert(String.fromCharCode(88,83,83))//--></SCRIPT>">\'>'
     "<SCRIPT>alert(String.fromCharCode(88,83,83))</SCRIPT>",
     "</textarea><script>alert(1)</script>",
     "</script><script>alert(1)</script>",
@@ -35,7 +35,7 @@ SQL = [
     "' OR '1'='1",
     "' OR 1=1--",
     "admin'--",
-    "\" OR \"\"=\"",
+    '" OR ""="',
     "') OR ('1'='1",
     "'; DROP TABLE messages;--",
     "1; DROP TABLE conversations",
@@ -99,13 +99,13 @@ UNICODE = [
 ]
 
 JSON_BREAKING = [
-    "\"}",
-    "\\\"}]}",
+    '"}',
+    '\\"}]}',
     "'\"`",
-    "{\"text\": \"ingevoegd\"}",
+    '{"text": "ingevoegd"}',
     "\\u0000",
     "\\",
-    "\"\\",
+    '"\\',
 ]
 
 ALL = XSS + SQL + COMMAND + TEMPLATE + PATH_TRAVERSAL + CRLF + NUL_BYTES + UNICODE + JSON_BREAKING

@@ -29,8 +29,8 @@ from bridge.models import (
 from bridge.privacy.redaction import redact
 from bridge.services.staff import MAX_FAILURES_PER_ADDRESS
 from tests.bridge.conftest import SERVICE_TOKEN
-from tests.bridge.factories import UWV_INTAKE, login, make_case, make_staff
 from tests.bridge.console.test_routes import _csrf, console_login
+from tests.bridge.factories import UWV_INTAKE, login, make_case, make_staff
 from tests.security import payloads
 from tests.security.conftest import Bridge
 
@@ -97,7 +97,8 @@ def test_chat_messages_come_back_as_sent_and_are_escaped_in_the_console(bridge: 
     # The medewerker reads the transcript in the console: every message escaped, none runs.
     make_staff("UWV", SANNE)
     handoff = client.post(
-        "/internal/handoffs", json={"conversation_id": conversation_id, "intake": UWV_INTAKE},
+        "/internal/handoffs",
+        json={"conversation_id": conversation_id, "intake": UWV_INTAKE},
         headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
     )
     console_login(client, SANNE)
@@ -114,11 +115,13 @@ def test_staff_replies_and_templates_are_stored_as_typed_and_escaped(bridge: Bri
     _, case_id = make_case(client)
     csrf = console_login(client, SANNE)
     for text in payloads.STORABLE:
-        reply = client.post(f"/console/zaken/{case_id}/antwoord", data={"text": text, "csrf_token": csrf},
-                            follow_redirects=False)
+        reply = client.post(
+            f"/console/zaken/{case_id}/antwoord", data={"text": text, "csrf_token": csrf}, follow_redirects=False
+        )
         assert reply.status_code == 303, _label(text)
-        template = client.post("/console/sjablonen", data={"title": text[:100], "body": text, "csrf_token": csrf},
-                               follow_redirects=False)
+        template = client.post(
+            "/console/sjablonen", data={"title": text[:100], "body": text, "csrf_token": csrf}, follow_redirects=False
+        )
         assert template.status_code == 303, _label(text)
 
     detail = client.get(f"/api/staff/cases/{case_id}").json()
@@ -201,8 +204,13 @@ def test_console_pages_allow_no_inline_scripts(bridge: Bridge) -> None:
     _, case_id = make_case(client)
     login_page = client.get("/console/login")
     console_login(client, SANNE)
-    pages = [login_page, client.get("/console"), client.get(f"/console/zaken/{case_id}"),
-             client.get("/console/sjablonen"), client.get("/")]
+    pages = [
+        login_page,
+        client.get("/console"),
+        client.get(f"/console/zaken/{case_id}"),
+        client.get("/console/sjablonen"),
+        client.get("/"),
+    ]
     for page in pages:
         assert page.status_code == 200, page.url
         directives = _directives(page.headers["content-security-policy"])
@@ -257,7 +265,10 @@ def test_console_forms_refuse_nul_bytes(bridge: Bridge) -> None:
         assert response.status_code < 500, path
     assert client.get("/console/zaken/%00").status_code == 404
     form = client.get("/console/login")
-    response = client.post("/console/login", data={"email": "a\x00@uwv.example", "password": "b\x00" * 12,
-                                                   "csrf_token": _csrf(form.text)}, follow_redirects=False)
+    response = client.post(
+        "/console/login",
+        data={"email": "a\x00@uwv.example", "password": "b\x00" * 12, "csrf_token": _csrf(form.text)},
+        follow_redirects=False,
+    )
     assert response.status_code < 500
     assert not [text for text in _stored_texts() if "\x00" in text]

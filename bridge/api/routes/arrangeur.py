@@ -17,6 +17,11 @@ def decide_arrangeur(body: ArrangeurRequest, kb: KnowledgeDep) -> ArrangeurPubli
     """Apply the arrangeur rules (Kamerbrief 33566 nr. 108) to rol, uitkering, gemeente and free text."""
     besluit = bepaal_arrangeur(kb, rol=body.rol, uitkering=body.uitkering, gemeente=body.gemeente, tekst=body.tekst)
     return ArrangeurPublic(
-        arrangeur=besluit.arrangeur, uitleg=besluit.uitleg, ontbreekt=besluit.ontbreekt, loket=besluit.loket,
-        regel=besluit.regel, bronnen=besluit.bronnen, voorlopig=besluit.voorlopig,
+        arrangeur=besluit.arrangeur,
+        uitleg=besluit.uitleg,
+        ontbreekt=besluit.ontbreekt,
+        loket=besluit.loket,
+        regel=besluit.regel,
+        bronnen=besluit.bronnen,
+        voorlopig=besluit.voorlopig,
     )

@@ -6,6 +6,8 @@ from fastapi import APIRouter, HTTPException, Response, status
 
 from bridge.api.deps import RasaDep, SessionDep, SettingsDep, TrackerStoreDep, conversation_or_404
 from bridge.models import Conversation
+from bridge.privacy.erasure import erase_conversation
+from bridge.privacy.tracker_store import TrackerStoreUnavailable
 from bridge.schemas.callback import CallbackIn, CallbackPublic
 from bridge.schemas.conversation import (
     ConversationCreate,
@@ -16,18 +18,14 @@ from bridge.schemas.conversation import (
     RepliesOut,
 )
 from bridge.schemas.errors import BODY, ErrorOut, errors
-from bridge.privacy.erasure import erase_conversation
-from bridge.privacy.tracker_store import TrackerStoreUnavailable
 from bridge.services import callbacks
 from bridge.services.conversations import handle_user_message
-from bridge.services.reliability import actions_answer
 from bridge.services.rasa_client import RasaUnavailable
+from bridge.services.reliability import actions_answer
 
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
 
-ERASURE_INCOMPLETE = (
-    "Uw gesprek is gewist, maar een deel kon nog niet worden verwijderd. Probeert u het zo nog eens."
-)
+ERASURE_INCOMPLETE = "Uw gesprek is gewist, maar een deel kon nog niet worden verwijderd. Probeert u het zo nog eens."
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ConversationCreated, responses=errors(*BODY, 429))
@@ -50,7 +48,12 @@ def post_message(
     """
     conversation = conversation_or_404(session, conversation_id)
     turn = handle_user_message(
-        session, rasa, conversation, text=body.text, payload=body.payload, client_message_id=body.client_message_id,
+        session,
+        rasa,
+        conversation,
+        text=body.text,
+        payload=body.payload,
+        client_message_id=body.client_message_id,
         actions_healthy=lambda: actions_answer(settings.actions_urls),
         duplicate_wait_s=settings.rasa_timeout_seconds + 1.0,
     )
@@ -75,7 +78,9 @@ def read_conversation(conversation_id: str, session: SessionDep, rasa: RasaDep) 
 
 
 @router.delete(
-    "/{conversation_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response,
+    "/{conversation_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
     responses={503: {"model": ErrorOut, "description": "Rasa's tracker store could not be reached: call again."}},
 )
 def delete_conversation(conversation_id: str, session: SessionDep, tracker_store: TrackerStoreDep) -> Response:
@@ -102,9 +107,13 @@ CALLBACK_NOT_FOUND = "Er is geen terugbelverzoek bewaard bij dit gesprek."
 
 
 @router.post(
-    CALLBACK_PATH, status_code=status.HTTP_201_CREATED, response_model=CallbackPublic,
-    responses={**errors(*BODY, 404, 429),
-               409: {"model": ErrorOut, "description": "No open handoff case: nobody to call back."}},
+    CALLBACK_PATH,
+    status_code=status.HTTP_201_CREATED,
+    response_model=CallbackPublic,
+    responses={
+        **errors(*BODY, 404, 429),
+        409: {"model": ErrorOut, "description": "No open handoff case: nobody to call back."},
+    },
 )
 def request_callback(conversation_id: str, body: CallbackIn, session: SessionDep) -> CallbackPublic:
     """Ask a medewerker to call back (only while a case waits or is being handled).
@@ -122,7 +131,8 @@ def request_callback(conversation_id: str, body: CallbackIn, session: SessionDep
 
 
 @router.get(
-    CALLBACK_PATH, response_model=CallbackPublic,
+    CALLBACK_PATH,
+    response_model=CallbackPublic,
     responses={404: {"model": ErrorOut, "description": "Unknown conversation, or no callback request kept."}},
 )
 def read_callback(conversation_id: str, session: SessionDep) -> CallbackPublic:

@@ -10,9 +10,9 @@ from anyio import to_thread
 from fastapi import APIRouter, WebSocket, status
 from sqlalchemy import select
 
+from bridge.api.websockets import pump
 from bridge.core.config import get_settings
 from bridge.core.db import get_sessionmaker
-from bridge.api.websockets import pump
 from bridge.core.tokens import bearer_matches
 from bridge.models import Conversation, Message
 from bridge.services import events
@@ -24,6 +24,7 @@ internal_router = APIRouter(tags=["internal"])
 # Messages the channel connectors must push to the person themselves (bot replies come with the POST).
 PUSHED_AUTHORS = ("staff", "system")
 CATCH_UP_LIMIT = 1000
+
 
 def _conversation_catch_up(conversation_id: str, after: int) -> list[events.Event] | None:
     """Stored messages after `after`, then the current status; None for an unknown conversation."""
@@ -92,6 +93,4 @@ async def channel_events(websocket: WebSocket, channel: str, after: int | None =
     async with events.get_event_hub().subscribe(events.channel_topic(channel)) as subscription:
         first = await to_thread.run_sync(_channel_catch_up, channel, after) if after is not None else []
         await websocket.accept()
-        await pump(
-            websocket, subscription, first=first, keep=_pushed, sent_up_to=_last_message_id(first, after or 0)
-        )
+        await pump(websocket, subscription, first=first, keep=_pushed, sent_up_to=_last_message_id(first, after or 0))

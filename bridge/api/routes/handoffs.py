@@ -15,7 +15,9 @@ from bridge.schemas.handoff import HandoffCreate, HandoffCreated, HandoffPublic,
 from bridge.schemas.ids import is_id
 from bridge.services.cases import hand_over
 
-internal_router = APIRouter(prefix="/internal/handoffs", tags=["internal"], dependencies=[Depends(require_service_token)])
+internal_router = APIRouter(
+    prefix="/internal/handoffs", tags=["internal"], dependencies=[Depends(require_service_token)]
+)
 router = APIRouter(prefix="/api/handoffs", tags=["handoffs"])
 
 

@@ -35,27 +35,47 @@ Dimension = Annotated[Text | None, Query(max_length=200)]
 
 @router.get("", response_model=MonitorPublic)
 def read_monitor(
-    request: Request, session: SessionDep, staff: CurrentStaff, kb: KnowledgeDep,
-    periode: Periode = Periode.maand, van: date | None = None, tot: date | None = None,
-    regio: Dimension = None, organisatie: Dimension = None, kanaal: Dimension = None,
+    request: Request,
+    session: SessionDep,
+    staff: CurrentStaff,
+    kb: KnowledgeDep,
+    periode: Periode = Periode.maand,
+    van: date | None = None,
+    tot: date | None = None,
+    regio: Dimension = None,
+    organisatie: Dimension = None,
+    kanaal: Dimension = None,
 ) -> MonitorPublic:
     """The figures of one period and filter (counts under 5 as "< 5")."""
-    filters = monitor_filters(staff, kb, periode=periode, van=van, tot=tot, regio=regio, organisatie=organisatie,
-                              kanaal=kanaal)
+    filters = monitor_filters(
+        staff, kb, periode=periode, van=van, tot=tot, regio=regio, organisatie=organisatie, kanaal=kanaal
+    )
     report = audited_report(session, kb, staff, filters, request, "monitor_view")
     return MonitorPublic.model_validate(export.as_json(report))
 
 
-@router.get("/export", response_class=Response,
-            responses={200: {"content": {"text/csv": {}, "application/json": {}}, "description": "CSV of JSON"}})
+@router.get(
+    "/export",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}, "application/json": {}}, "description": "CSV of JSON"}},
+)
 def export_monitor(
-    request: Request, session: SessionDep, staff: CurrentStaff, kb: KnowledgeDep,
-    formaat: Formaat = Formaat.csv, periode: Periode = Periode.maand, van: date | None = None, tot: date | None = None,
-    regio: Dimension = None, organisatie: Dimension = None, kanaal: Dimension = None,
+    request: Request,
+    session: SessionDep,
+    staff: CurrentStaff,
+    kb: KnowledgeDep,
+    formaat: Formaat = Formaat.csv,
+    periode: Periode = Periode.maand,
+    van: date | None = None,
+    tot: date | None = None,
+    regio: Dimension = None,
+    organisatie: Dimension = None,
+    kanaal: Dimension = None,
 ) -> Response:
     """Download the figures as CSV or JSON (with the data dictionary); audited as an export."""
-    filters = monitor_filters(staff, kb, periode=periode, van=van, tot=tot, regio=regio, organisatie=organisatie,
-                              kanaal=kanaal)
+    filters = monitor_filters(
+        staff, kb, periode=periode, van=van, tot=tot, regio=regio, organisatie=organisatie, kanaal=kanaal
+    )
     report = audited_report(session, kb, staff, filters, request, "monitor_export", formaat.value)
     name = f"regiomonitor-{filters.start.isoformat()}-{filters.end.isoformat()}.{formaat.value}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}

@@ -20,12 +20,19 @@ NO_ADVICE_YET = (
 
 
 @router.post(
-    "/{conversation_id}/plan", status_code=status.HTTP_201_CREATED, response_model=PlanLinkPublic,
+    "/{conversation_id}/plan",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PlanLinkPublic,
     responses={**errors(404), 409: {"model": ErrorOut, "description": "No advice yet: nothing to put in a plan."}},
 )
 def create_plan_link(
-    conversation_id: str, request: Request, session: SessionDep, rasa: RasaDep, settings: SettingsDep,
-    kb: KnowledgeDep, today: TodayDep,
+    conversation_id: str,
+    request: Request,
+    session: SessionDep,
+    rasa: RasaDep,
+    settings: SettingsDep,
+    kb: KnowledgeDep,
+    today: TodayDep,
 ) -> PlanLinkPublic:
     """Make the plan (or bring it up to date with the newest advice) and give a new link to it.
 

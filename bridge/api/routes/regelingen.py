@@ -98,7 +98,10 @@ def read_regelingen(
     q: str | None = None,
     situatie: Annotated[
         str | None,
-        Query(max_length=2000, description="The person's own words; only traits (kenmerken) and a branche are read from it."),
+        Query(
+            max_length=2000,
+            description="The person's own words; only traits (kenmerken) and a branche are read from it.",
+        ),
     ] = None,
     kenmerk: Annotated[list[Kenmerk] | None, Query(description="Traits the caller already knows.")] = None,
 ) -> RegelingenPublic:

@@ -8,9 +8,9 @@ from bridge.knowledge.deps import TodayDep
 from bridge.knowledge.rekenhulp import (
     BRONNEN,
     JEUGDLOON_BRON,
-    VOLWASSEN_LEEFTIJD,
     MAX_DEEL_WML,
     VAKANTIEBIJSLAG,
+    VOLWASSEN_LEEFTIJD,
     VOORBEHOUD,
     WERKGEVERSLASTEN,
     bereken_loonkostensubsidie,

@@ -18,7 +18,9 @@ router = APIRouter(prefix="/api/staff/accounts", tags=["staff"], responses=error
 
 
 @router.post(
-    "", response_model=StaffPublic, status_code=status.HTTP_201_CREATED,
+    "",
+    response_model=StaffPublic,
+    status_code=status.HTTP_201_CREATED,
     responses={
         **errors(*BODY, 403),
         422: {"model": ValidationErrorOut | ErrorOut, "description": "Invalid body, weak password or e-mail taken."},
@@ -33,12 +35,21 @@ def create_account(
     """Create a staff account (beheerder only)."""
     try:
         account = create_staff_account(
-            session, organisation=body.organisation, email=body.email, password=body.password,
-            display_name=body.display_name, role=StaffRole(body.role),
+            session,
+            organisation=body.organisation,
+            email=body.email,
+            password=body.password,
+            display_name=body.display_name,
+            role=StaffRole(body.role),
         )
     except (WeakPassword, ValueError) as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
-    audit(session, admin, "account_create", address=client_address(request),
-          detail={"account": account.id, "organisatie": body.organisation, "rol": body.role})
+    audit(
+        session,
+        admin,
+        "account_create",
+        address=client_address(request),
+        detail={"account": account.id, "organisatie": body.organisation, "rol": body.role},
+    )
     session.commit()
     return staff_public(account)

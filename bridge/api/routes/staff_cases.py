@@ -31,8 +31,15 @@ def read_queue(session: SessionDep, staff: CurrentStaff) -> CasesPublic:
 def read_case(case: OwnCase, request: Request, session: SessionDep, staff: CurrentStaff) -> CaseDetail:
     """Intake and full transcript of one case; every read is written to the audit log."""
     callback = callbacks.for_case(session, case)
-    audit(session, staff, "case_view", case_id=case.id, conversation_id=case.conversation_id,
-          address=client_address(request), detail=callbacks.audit_detail(callback))
+    audit(
+        session,
+        staff,
+        "case_view",
+        case_id=case.id,
+        conversation_id=case.conversation_id,
+        address=client_address(request),
+        detail=callbacks.audit_detail(callback),
+    )
     session.commit()
     return CaseDetail(
         **case_summary(case, staff).model_dump(),
@@ -52,10 +59,14 @@ def claim_case(case: OwnCase, request: Request, session: SessionDep, staff: Curr
 
 
 @router.post(
-    "/cases/{case_id}/messages", response_model=StaffMessage, status_code=status.HTTP_201_CREATED,
+    "/cases/{case_id}/messages",
+    response_model=StaffMessage,
+    status_code=status.HTTP_201_CREATED,
     responses=errors(*BODY, 403, 404, 409),
 )
-def reply_case(case: OwnCase, body: ReplyIn, request: Request, session: SessionDep, staff: CurrentStaff) -> StaffMessage:
+def reply_case(
+    case: OwnCase, body: ReplyIn, request: Request, session: SessionDep, staff: CurrentStaff
+) -> StaffMessage:
     """Send a message to the person, live (claims the case when nobody has)."""
     message = cases.reply(session, staff, case, body.text, address=client_address(request))
     return StaffMessage.model_validate(message)
@@ -68,14 +79,18 @@ def typing_case(case: OwnCase, staff: CurrentStaff) -> None:
 
 
 @router.post("/cases/{case_id}/transfer", response_model=CaseSummary, responses=errors(*BODY, 403, 404, 409))
-def transfer_case(case: OwnCase, body: TransferIn, request: Request, session: SessionDep, staff: CurrentStaff) -> CaseSummary:
+def transfer_case(
+    case: OwnCase, body: TransferIn, request: Request, session: SessionDep, staff: CurrentStaff
+) -> CaseSummary:
     """Hand the case to another organisation with a note; the intake goes along."""
     cases.transfer(session, staff, case, body.queue, body.note, address=client_address(request))
     return case_summary(case, staff)
 
 
 @router.post("/cases/{case_id}/handback", response_model=CaseSummary, responses=errors(403, 404, 409))
-def handback_case(case: OwnCase, request: Request, session: SessionDep, staff: CurrentStaff, rasa: RasaDep) -> CaseSummary:
+def handback_case(
+    case: OwnCase, request: Request, session: SessionDep, staff: CurrentStaff, rasa: RasaDep
+) -> CaseSummary:
     """Give the conversation back to the bot, slots intact."""
     cases.handback(session, staff, case, rasa, address=client_address(request))
     return case_summary(case, staff)

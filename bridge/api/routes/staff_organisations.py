@@ -20,7 +20,9 @@ def read_organisations(session: SessionDep, staff: CurrentStaff) -> list[Organis
     """Organisations a case can be transferred to, with how many cases wait there."""
     waiting = dict(
         session.execute(
-            select(HandoffCase.queue, func.count()).where(HandoffCase.status != cases.CLOSED).group_by(HandoffCase.queue)
+            select(HandoffCase.queue, func.count())
+            .where(HandoffCase.status != cases.CLOSED)
+            .group_by(HandoffCase.queue)
         ).all()
     )
     names = session.scalars(select(Organisation.name).order_by(Organisation.name)).all()

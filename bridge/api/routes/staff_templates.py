@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 
 from bridge.api.deps import SessionDep
 from bridge.api.staff_auth import CurrentStaff
+from bridge.core.db import rowcount
 from bridge.models import ReplyTemplate
 from bridge.schemas.errors import BODY, errors
 from bridge.schemas.staff import TemplateIn, TemplatePublic
@@ -23,7 +24,9 @@ TemplateId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 def read_templates(session: SessionDep, staff: CurrentStaff) -> list[TemplatePublic]:
     """Saved replies of my organisation."""
     rows = session.scalars(
-        select(ReplyTemplate).where(ReplyTemplate.organisation_id == staff.organisation_id).order_by(ReplyTemplate.title)
+        select(ReplyTemplate)
+        .where(ReplyTemplate.organisation_id == staff.organisation_id)
+        .order_by(ReplyTemplate.title)
     )
     return [TemplatePublic.model_validate(t) for t in rows]
 
@@ -41,8 +44,10 @@ def create_template(body: TemplateIn, session: SessionDep, staff: CurrentStaff) 
 def delete_template(template_id: TemplateId, session: SessionDep, staff: CurrentStaff) -> None:
     """Remove a saved reply of my organisation."""
     result = session.execute(
-        delete(ReplyTemplate).where(ReplyTemplate.id == template_id, ReplyTemplate.organisation_id == staff.organisation_id)
+        delete(ReplyTemplate).where(
+            ReplyTemplate.id == template_id, ReplyTemplate.organisation_id == staff.organisation_id
+        )
     )
     session.commit()
-    if result.rowcount == 0:  # type: ignore[attr-defined]
+    if rowcount(result) == 0:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Dit sjabloon bestaat niet.")

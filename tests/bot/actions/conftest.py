@@ -123,7 +123,9 @@ REGELING_SLIM = {
     "geldig_van": "2025-02-27",
     "geldig_tot": "2027-12-31",
     "opvolger": None,
-    "bronnen": ["https://www.rijksoverheid.nl/actueel/nieuws/2024/11/22/internetconsultatie-sectorale-ontwikkelpaden-en-slim-scholingssubsidie"],
+    "bronnen": [
+        "https://www.rijksoverheid.nl/actueel/nieuws/2024/11/22/internetconsultatie-sectorale-ontwikkelpaden-en-slim-scholingssubsidie"
+    ],
     "peildatum": "2026-02-05",
 }
 REGELING_NO_RISK = {
@@ -143,7 +145,12 @@ REGELING_NO_RISK = {
 def regeling(slug: str, naam: str, status: str = "open", geldig_tot: Optional[str] = None) -> Dict[str, Any]:
     """A minimal regeling as GET /api/regelingen returns it."""
     return {
-        "slug": slug, "naam": naam, "samenvatting": f"Over {naam}. Tweede zin.", "status": status,
-        "uitvoerder": ["UWV"], "geldig_tot": geldig_tot, "bronnen": [f"https://example.org/{slug}"],
+        "slug": slug,
+        "naam": naam,
+        "samenvatting": f"Over {naam}. Tweede zin.",
+        "status": status,
+        "uitvoerder": ["UWV"],
+        "geldig_tot": geldig_tot,
+        "bronnen": [f"https://example.org/{slug}"],
         "peildatum": "2026-02-05",
     }

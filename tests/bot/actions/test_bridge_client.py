@@ -50,10 +50,12 @@ def test_regelingen_query_drops_empty_values_and_accepts_a_wrapped_list():
         seen.update(request.query)
         return web.json_response({"regelingen": [{"slug": "werkcentrum"}], "count": 1})
 
-    result = asyncio.run(_with_server(
-        [web.get("/api/regelingen", handler)],
-        lambda client: client.find_regelingen({"rol": "werkende", "sector": None, "gemeente": "Almere"}),
-    ))
+    result = asyncio.run(
+        _with_server(
+            [web.get("/api/regelingen", handler)],
+            lambda client: client.find_regelingen({"rol": "werkende", "sector": None, "gemeente": "Almere"}),
+        )
+    )
     assert result == {"regelingen": [{"slug": "werkcentrum"}], "count": 1, "oo_fondsen": [], "sector": None}
     assert seen == {"rol": "werkende", "gemeente": "Almere"}
 
@@ -66,10 +68,12 @@ def test_handoff_sends_the_service_token():
         seen["body"] = await request.json()
         return web.json_response({"id": "x", "queue": "Gemeente Almere", "status": "wacht_op_medewerker"}, status=201)
 
-    result = asyncio.run(_with_server(
-        [web.post("/internal/handoffs", handler)],
-        lambda client: client.create_handoff({"conversation_id": "c", "reden": "gevraagd", "intake": {}}),
-    ))
+    result = asyncio.run(
+        _with_server(
+            [web.post("/internal/handoffs", handler)],
+            lambda client: client.create_handoff({"conversation_id": "c", "reden": "gevraagd", "intake": {}}),
+        )
+    )
     assert result["queue"] == "Gemeente Almere"
     assert seen == {"auth": "Bearer geheim", "body": {"conversation_id": "c", "reden": "gevraagd", "intake": {}}}
 
@@ -104,9 +108,9 @@ def test_slow_bridge_times_out():
         return web.json_response({})
 
     with pytest.raises(BridgeUnavailable):
-        asyncio.run(_with_server(
-            [web.get("/api/regelingen/{slug}", handler)], lambda c: c.get_regeling("x"), timeout=0.2
-        ))
+        asyncio.run(
+            _with_server([web.get("/api/regelingen/{slug}", handler)], lambda c: c.get_regeling("x"), timeout=0.2)
+        )
 
 
 def test_nobody_listening_is_unavailable():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.actions.dialogue import ActionFallback, ActionGoBack
-
 from tests.bot.actions.conftest import load_tracker, responses, run
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from bot.actions.handoff import ActionHandoff
-
 from tests.bot.actions.conftest import FakeBridge, load_tracker, responses, run
 
 HANDOFF_OK = {"id": "0b7e2a52-0c0e-4a43-9a1e-3a1f7f4c1d11", "queue": "UWV Flevoland", "status": "wacht_op_medewerker"}
@@ -14,17 +13,26 @@ HANDOFF_OK = {"id": "0b7e2a52-0c0e-4a43-9a1e-3a1f7f4c1d11", "queue": "UWV Flevol
 def test_request_posts_full_intake_and_names_the_queue(domain):
     bridge = FakeBridge(handoff=HANDOFF_OK)
     events, dispatcher = run(ActionHandoff(bridge), load_tracker("medewerker_gevraagd"), domain)
-    assert bridge.calls == [("create_handoff", {
-        "conversation_id": "3f2b7c1e-5a44-4d2e-9a51-7c1d2b8e9f00",
-        "reden": "gevraagd",
-        "intake": {
-            "rol": "werkzoekende", "uitkering": "ww", "gemeente": "Almere",
-            "arbeidsmarktregio": "Flevoland", "sector": None, "behoefte": "scholing",
-            "arrangeur": "uwv",
-            "regelingen": ["scholing-tijdens-ww", "slim-scholingssubsidie", "leerwerkloket"],
-            "contact": None,
-        },
-    })]
+    assert bridge.calls == [
+        (
+            "create_handoff",
+            {
+                "conversation_id": "3f2b7c1e-5a44-4d2e-9a51-7c1d2b8e9f00",
+                "reden": "gevraagd",
+                "intake": {
+                    "rol": "werkzoekende",
+                    "uitkering": "ww",
+                    "gemeente": "Almere",
+                    "arbeidsmarktregio": "Flevoland",
+                    "sector": None,
+                    "behoefte": "scholing",
+                    "arrangeur": "uwv",
+                    "regelingen": ["scholing-tijdens-ww", "slim-scholingssubsidie", "leerwerkloket"],
+                    "contact": None,
+                },
+            },
+        )
+    ]
     assert responses(dispatcher) == ["utter_handoff_bevestigd"]
     assert dispatcher.messages[0]["queue"] == "UWV Flevoland"
     assert events == [{"event": "slot", "timestamp": None, "name": "fallback_aanbod", "value": False}]

@@ -8,7 +8,6 @@ import pytest
 
 from bot.actions.intake import required_intake_slots
 from bot.actions.intake_form import ActionAskGemeente, ValidateIntakeForm
-
 from tests.bot.actions.conftest import load_tracker, responses, run, slot_events
 
 
@@ -79,7 +78,7 @@ def test_ask_gemeente_with_buttons_per_candidate(domain):
     assert [button["title"] for button in buttons] == ["Bergen (L.)", "Bergen (NH.)"]
     payload = buttons[1]["payload"]
     assert payload.startswith("/inform")
-    assert json.loads(payload[len("/inform"):]) == {"gemeente": "Bergen (NH.)"}
+    assert json.loads(payload[len("/inform") :]) == {"gemeente": "Bergen (NH.)"}
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,6 @@ from bot.actions.regelingen import (
     ActionShowMoreRegelingen,
     is_beeindigd,
 )
-
 from tests.bot.actions.conftest import (
     REGELING_NO_RISK,
     REGELING_SLIM,
@@ -37,9 +36,17 @@ def test_shows_three_open_regelingen_as_cards_with_buttons(domain):
     bridge = FakeBridge(regelingen=GEVONDEN)
     events, dispatcher = run(ActionFindRegelingen(bridge), load_tracker("intake_compleet"), domain)
     assert bridge.calls == [
-        ("find_regelingen", {"rol": "werkzoekende", "uitkering": "ww", "gemeente": "Almere", "behoefte": "scholing",
-                             # the person's own words, for traits and a branche with its own fund (issue 17)
-                             "situatie": "ik zit in de ww en woon in Almere, ik wil een opleiding"})
+        (
+            "find_regelingen",
+            {
+                "rol": "werkzoekende",
+                "uitkering": "ww",
+                "gemeente": "Almere",
+                "behoefte": "scholing",
+                # the person's own words, for traits and a branche with its own fund (issue 17)
+                "situatie": "ik zit in de ww en woon in Almere, ik wil een opleiding",
+            },
+        )
     ]
     assert responses(dispatcher) == [
         "utter_regelingen_intro",
@@ -50,8 +57,12 @@ def test_shows_three_open_regelingen_as_cards_with_buttons(domain):
     ]
     # The ended STAP-budget is never offered, even if the bridge returned it.
     assert events == [
-        {"event": "slot", "timestamp": None, "name": "regelingen",
-         "value": ["scholing-tijdens-ww", "slim-scholingssubsidie", "leerwerkloket"]}
+        {
+            "event": "slot",
+            "timestamp": None,
+            "name": "regelingen",
+            "value": ["scholing-tijdens-ww", "slim-scholingssubsidie", "leerwerkloket"],
+        }
     ]
     card = dispatcher.messages[1]
     assert card["naam"] == "Scholing tijdens de WW"
@@ -61,20 +72,33 @@ def test_shows_three_open_regelingen_as_cards_with_buttons(domain):
 
 
 def test_sector_fund_is_shown_after_the_cards(domain):
-    fonds = {"slug": "ooi", "naam": "OOI", "status": "open", "samenvatting": "Het fonds voor installatie. Tweede zin.",
-             "bronnen": ["https://www.ooi.nl"]}
+    fonds = {
+        "slug": "ooi",
+        "naam": "OOI",
+        "status": "open",
+        "samenvatting": "Het fonds voor installatie. Tweede zin.",
+        "bronnen": ["https://www.ooi.nl"],
+    }
     bridge = FakeBridge(regelingen=GEVONDEN[:1], oo_fondsen=[fonds])
     _, dispatcher = run(ActionFindRegelingen(bridge), load_tracker("intake_compleet"), domain)
     assert responses(dispatcher) == [
-        "utter_regelingen_intro", "utter_regeling_kaart", "utter_oo_fonds", "utter_regelingen_knoppen",
+        "utter_regelingen_intro",
+        "utter_regeling_kaart",
+        "utter_oo_fonds",
+        "utter_regelingen_knoppen",
     ]
     assert dispatcher.messages[2]["naam"] == "OOI"
     assert dispatcher.messages[2]["bron"] == "https://www.ooi.nl"
 
 
 def test_sector_without_fund_gets_the_honest_advice(domain):
-    advies = {"sector": "zorg", "fondsen": [], "uitleg": "Voor de zorg vond ik geen O&O-fonds. Kijk in uw cao.",
-              "verwijzing": ["cao"], "bronnen": []}
+    advies = {
+        "sector": "zorg",
+        "fondsen": [],
+        "uitleg": "Voor de zorg vond ik geen O&O-fonds. Kijk in uw cao.",
+        "verwijzing": ["cao"],
+        "bronnen": [],
+    }
     bridge = FakeBridge(regelingen=GEVONDEN[:1], sector=advies)
     _, dispatcher = run(ActionFindRegelingen(bridge), load_tracker("intake_compleet"), domain)
     assert responses(dispatcher)[2] == "utter_sector_advies"
@@ -82,10 +106,17 @@ def test_sector_without_fund_gets_the_honest_advice(domain):
 
 
 def test_several_funds_get_the_advice_which_cao_fits(domain):
-    fondsen = [{"slug": slug, "naam": slug.upper(), "status": "open", "samenvatting": "x.", "bronnen": []}
-               for slug in ("wij-techniek", "oom")]
-    advies = {"sector": "techniek", "fondsen": ["wij-techniek", "oom"],
-              "uitleg": "In de techniek zijn er meerdere fondsen.\n", "verwijzing": [], "bronnen": []}
+    fondsen = [
+        {"slug": slug, "naam": slug.upper(), "status": "open", "samenvatting": "x.", "bronnen": []}
+        for slug in ("wij-techniek", "oom")
+    ]
+    advies = {
+        "sector": "techniek",
+        "fondsen": ["wij-techniek", "oom"],
+        "uitleg": "In de techniek zijn er meerdere fondsen.\n",
+        "verwijzing": [],
+        "bronnen": [],
+    }
     bridge = FakeBridge(regelingen=GEVONDEN[:1], oo_fondsen=fondsen, sector=advies)
     _, dispatcher = run(ActionFindRegelingen(bridge), load_tracker("intake_compleet"), domain)
     assert responses(dispatcher)[2] == "utter_sector_advies"
@@ -94,23 +125,46 @@ def test_several_funds_get_the_advice_which_cao_fits(domain):
 
 def test_branche_named_by_the_person_shows_its_own_fund(domain):
     # Issue 17: "ik werk bij een bakkerij" -> the bridge answers with the sub-sector and its fund first.
-    fonds = {"slug": "sociaal-fonds-bakkersbedrijf", "naam": "Sociaal Fonds Bakkersbedrijf (SFB)", "status": "open",
-             "samenvatting": "Het fonds van de bakkerijen. Tweede zin.", "bronnen": ["https://www.sociaalfondsbakkersbedrijf.nl"]}
-    advies = {"sector": "detailhandel", "fondsen": ["sociaal-fonds-bakkersbedrijf"], "uitleg": "Voor bakkerijen is er SFB.",
-              "verwijzing": [], "bronnen": [], "subsector": "bakkerij", "subsectoren": ["bakkerij"], "vervolgvraag": None}
+    fonds = {
+        "slug": "sociaal-fonds-bakkersbedrijf",
+        "naam": "Sociaal Fonds Bakkersbedrijf (SFB)",
+        "status": "open",
+        "samenvatting": "Het fonds van de bakkerijen. Tweede zin.",
+        "bronnen": ["https://www.sociaalfondsbakkersbedrijf.nl"],
+    }
+    advies = {
+        "sector": "detailhandel",
+        "fondsen": ["sociaal-fonds-bakkersbedrijf"],
+        "uitleg": "Voor bakkerijen is er SFB.",
+        "verwijzing": [],
+        "bronnen": [],
+        "subsector": "bakkerij",
+        "subsectoren": ["bakkerij"],
+        "vervolgvraag": None,
+    }
     bridge = FakeBridge(regelingen=GEVONDEN[:1], oo_fondsen=[fonds], sector=advies)
     _, dispatcher = run(ActionFindRegelingen(bridge), load_tracker("intake_compleet"), domain)
     assert responses(dispatcher) == [
-        "utter_regelingen_intro", "utter_regeling_kaart", "utter_oo_fonds", "utter_regelingen_knoppen",
+        "utter_regelingen_intro",
+        "utter_regeling_kaart",
+        "utter_oo_fonds",
+        "utter_regelingen_knoppen",
     ]
     assert dispatcher.messages[2]["naam"] == "Sociaal Fonds Bakkersbedrijf (SFB)"
 
 
 def test_sector_advice_ends_with_the_sub_sector_follow_up(domain):
     # Issue 17: the sector is known, the branche is not: the advice names the branches with their own fund.
-    advies = {"sector": "detailhandel", "fondsen": [], "uitleg": "Voor de detailhandel vond ik geen fonds.",
-              "verwijzing": ["cao"], "bronnen": [], "subsector": None, "subsectoren": ["bakkerij"],
-              "vervolgvraag": "Werkt u bij een bakkerij? Dan is er een fonds voor u: Sociaal Fonds Bakkersbedrijf (SFB)."}
+    advies = {
+        "sector": "detailhandel",
+        "fondsen": [],
+        "uitleg": "Voor de detailhandel vond ik geen fonds.",
+        "verwijzing": ["cao"],
+        "bronnen": [],
+        "subsector": None,
+        "subsectoren": ["bakkerij"],
+        "vervolgvraag": "Werkt u bij een bakkerij? Dan is er een fonds voor u: Sociaal Fonds Bakkersbedrijf (SFB).",
+    }
     bridge = FakeBridge(regelingen=GEVONDEN[:1], sector=advies)
     _, dispatcher = run(ActionFindRegelingen(bridge), load_tracker("intake_compleet"), domain)
     assert responses(dispatcher)[2] == "utter_sector_advies"
@@ -137,7 +191,11 @@ def test_show_more_skips_what_was_shown(domain):
     events, dispatcher = run(ActionShowMoreRegelingen(bridge), load_tracker("meer_regelingen"), domain)
     assert responses(dispatcher) == ["utter_regeling_kaart", "utter_regeling_kaart", "utter_regelingen_knoppen"]
     assert slot_events(events)["regelingen"] == [
-        "scholing-tijdens-ww", "slim-scholingssubsidie", "leerwerkloket", "werkcentrum", "ontwikkeladvies",
+        "scholing-tijdens-ww",
+        "slim-scholingssubsidie",
+        "leerwerkloket",
+        "werkcentrum",
+        "ontwikkeladvies",
     ]
 
 
@@ -195,7 +253,9 @@ def test_each_card_says_why_it_fits_and_the_rest_waits_behind_meer(domain):
         {**regeling(slug, slug.upper()), "past_bij_u": f"Past bij u: reden {i}."}
         for i, slug in enumerate(["no-riskpolis", "lkv-banenafspraak", "jobcoach", "loonkostensubsidie", "werkcentrum"])
     ]
-    events, dispatcher = run(ActionFindRegelingen(FakeBridge(regelingen=gevonden)), load_tracker("intake_compleet"), domain)
+    events, dispatcher = run(
+        ActionFindRegelingen(FakeBridge(regelingen=gevonden)), load_tracker("intake_compleet"), domain
+    )
     cards = [m for m in dispatcher.messages if m.get("response") == "utter_regeling_kaart"]
     assert [c["samenvatting"] for c in cards] == [
         "Over NO-RISKPOLIS.\nPast bij u: reden 0.",
@@ -210,6 +270,7 @@ def test_each_card_says_why_it_fits_and_the_rest_waits_behind_meer(domain):
     tracker.slots["regelingen"] = ["no-riskpolis", "lkv-banenafspraak", "jobcoach"]
     events, dispatcher = run(ActionShowMoreRegelingen(bridge), tracker, domain)
     assert [m["samenvatting"] for m in dispatcher.messages if m.get("response") == "utter_regeling_kaart"] == [
-        "Over LOONKOSTENSUBSIDIE.\nPast bij u: reden 3.", "Over WERKCENTRUM.\nPast bij u: reden 4.",
+        "Over LOONKOSTENSUBSIDIE.\nPast bij u: reden 3.",
+        "Over WERKCENTRUM.\nPast bij u: reden 4.",
     ]
     assert bridge.calls[0][1].get("situatie")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from bot.actions.rekenhulp import ActionRekenhulp, ValidateRekenhulpForm, euro, parse_getal
-
 from tests.bot.actions.conftest import FakeBridge, load_tracker, responses, run
 
 RESET = [
@@ -17,8 +16,16 @@ RESET = [
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("60%", 60.0), ("32 uur", 32.0), ("€ 2.300,50", 2300.5), ("2300.5", 2300.5),
-     ("2.300", 2300.0), ("0,6", 0.6), ("ongeveer 1950 euro", 1950.0), ("geen idee", None)],
+    [
+        ("60%", 60.0),
+        ("32 uur", 32.0),
+        ("€ 2.300,50", 2300.5),
+        ("2300.5", 2300.5),
+        ("2.300", 2300.0),
+        ("0,6", 0.6),
+        ("ongeveer 1950 euro", 1950.0),
+        ("geen idee", None),
+    ],
 )
 def test_parse_getal(text, value):
     assert parse_getal(text) == value
@@ -29,9 +36,7 @@ def test_euro_format():
 
 
 def test_invalid_loonwaarde_is_asked_again(domain):
-    dispatcher_events = ValidateRekenhulpForm().validate_loonwaarde(
-        "150", *_args(domain)
-    )
+    dispatcher_events = ValidateRekenhulpForm().validate_loonwaarde("150", *_args(domain))
     assert dispatcher_events == {"loonwaarde": None}
     assert ValidateRekenhulpForm().validate_loonwaarde("0,6", *_args(domain)) == {"loonwaarde": 60.0}
 
@@ -43,8 +48,13 @@ def _args(domain):
 
 
 def test_shows_the_amount_from_the_bridge(domain):
-    bridge = FakeBridge(rekenhulp={"indicatie_per_maand": 1021.33, "waarschuwingen": ["Let op: loon onder WML."],
-                                   "voorbehoud": "De gemeente beslist."})
+    bridge = FakeBridge(
+        rekenhulp={
+            "indicatie_per_maand": 1021.33,
+            "waarschuwingen": ["Let op: loon onder WML."],
+            "voorbehoud": "De gemeente beslist.",
+        }
+    )
     events, dispatcher = run(ActionRekenhulp(bridge), load_tracker("rekenhulp_compleet"), domain)
     assert bridge.calls == [
         ("rekenhulp", {"loonwaarde_procent": 60.0, "uren_per_week": 32.0, "brutoloon_per_maand": 2300.0})
@@ -59,8 +69,13 @@ def test_age_named_in_the_conversation_is_sent_and_the_used_minimumloon_shown(do
     # Issue 17: "een 19-jarige" -> leeftijd 19 in the payload; the bridge's toelichting follows the warnings.
     tracker = load_tracker("rekenhulp_compleet")
     tracker.events.insert(0, {"event": "user", "text": "Ik wil een 19-jarige schoolverlater aannemen"})
-    bridge = FakeBridge(rekenhulp={"indicatie_per_maand": 878.07, "waarschuwingen": [],
-                                   "toelichting": ["Gerekend met het minimumjeugdloon voor 19 jaar."]})
+    bridge = FakeBridge(
+        rekenhulp={
+            "indicatie_per_maand": 878.07,
+            "waarschuwingen": [],
+            "toelichting": ["Gerekend met het minimumjeugdloon voor 19 jaar."],
+        }
+    )
     _, dispatcher = run(ActionRekenhulp(bridge), tracker, domain)
     assert bridge.calls[0][1]["leeftijd"] == 19
     assert dispatcher.messages[0]["uitleg"] == "Gerekend met het minimumjeugdloon voor 19 jaar."

@@ -6,7 +6,6 @@ import pytest
 from rasa_sdk import Tracker
 
 from bot.actions.slot_mappings import ValidateSlotMappings
-
 from tests.bot.actions.conftest import load_tracker, responses, run, slot_events
 
 
@@ -41,8 +40,11 @@ def test_ambiguous_place_leaves_gemeente_empty_and_keeps_the_choices(domain):
 
 def _later_answer(text: str, new_rol: str, requested_slot: str, reden: str = "werkgever-signaal") -> Tracker:
     """A werkende in the intake whose later message carries another rol entity."""
-    parse = {"text": text, "intent": {"name": "inform", "confidence": 0.9},
-             "entities": [{"entity": "rol", "value": new_rol, "extractor": "RolClassifier", "reden": reden}]}
+    parse = {
+        "text": text,
+        "intent": {"name": "inform", "confidence": 0.9},
+        "entities": [{"entity": "rol", "value": new_rol, "extractor": "RolClassifier", "reden": reden}],
+    }
     events = [
         {"event": "action", "name": "action_listen"},
         {"event": "user", "text": "ik werk als kok", "parse_data": {"text": "ik werk als kok"}},
@@ -66,7 +68,11 @@ def _later_answer(text: str, new_rol: str, requested_slot: str, reden: str = "we
     ],
 )
 def test_rol_once_set_changes_only_by_correction(domain, text, requested_slot, expected):
-    events, _ = run(ValidateSlotMappings(), _later_answer(text, "werkgever" if expected == "werkgever" else "werkzoekende", requested_slot), domain)
+    events, _ = run(
+        ValidateSlotMappings(),
+        _later_answer(text, "werkgever" if expected == "werkgever" else "werkzoekende", requested_slot),
+        domain,
+    )
     assert slot_events(events)["rol"] == expected
 
 

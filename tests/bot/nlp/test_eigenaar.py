@@ -62,7 +62,11 @@ def test_employer_keeps_no_benefit():
         # workplaces named by an employee's "onze", a boss "op de bso", a volunteer's place
         ("onze boekwinkel stopt eind van het jaar, ik werk er al 22 jaar", "werkende", "detailhandel"),
         ("mijn leidinggevende op de bso dreigt me te ontslaan", "werkende", "kinderopvang"),
-        ("ik doe vrijwilligerswerk in het verzorgingshuis en heb bijstand, kan ik daar in dienst?", "werkzoekende", "zorg"),
+        (
+            "ik doe vrijwilligerswerk in het verzorgingshuis en heb bijstand, kan ik daar in dienst?",
+            "werkzoekende",
+            "zorg",
+        ),
         ("ik werk al 20 jaar bij het sw bedrijf in onze gemeente", "werkende", None),
         ("mijn kleindochter zit op de praktijkschool en moet stage lopen", "werkzoekende", None),
         ("wij zijn een bouwbedrijf en zoeken timmerlieden", "werkgever", "bouw"),
@@ -81,6 +85,11 @@ def test_sector_fits_the_rol(text, rol, sector):
 
 
 def test_at_most_one_of_each():
-    facts = own_facts("ik ben lasser en monteur, heb ww en wajong", _entities("ik ben lasser en monteur, heb ww en wajong"), "werkende", True)
+    facts = own_facts(
+        "ik ben lasser en monteur, heb ww en wajong",
+        _entities("ik ben lasser en monteur, heb ww en wajong"),
+        "werkende",
+        True,
+    )
     assert [e["entity"] for e in facts].count("sector") <= 1
     assert [e["entity"] for e in facts].count("uitkering") <= 1

@@ -73,8 +73,16 @@ def test_compound_entities(text, expected):
         ("ik moest vannacht naar de huisartsenpost", "werkende", None),  # a patient
         ("ik heb een eigen bloemenwinkeltje zonder personeel", "werkende", "detailhandel"),
         # the company beats the job title, and the first place named counts
-        ("wij zijn een installatiebedrijf en krijgen de vacatures voor monteur niet gevuld", "werkgever", "installatie"),
-        ("ik werk nu in een fietsenwinkel maar ik wil eigenlijk iets met mijn handen in de techniek", "werkende", "detailhandel"),
+        (
+            "wij zijn een installatiebedrijf en krijgen de vacatures voor monteur niet gevuld",
+            "werkgever",
+            "installatie",
+        ),
+        (
+            "ik werk nu in een fietsenwinkel maar ik wil eigenlijk iets met mijn handen in de techniek",
+            "werkende",
+            "detailhandel",
+        ),
         ("ik werk in de keuken van een verpleeghuis", "werkende", "zorg"),
         ("ik werk in de schoonmaak van het ziekenhuis", "werkende", "schoonmaak"),
         # hospitals by name: a workplace only in a sentence about working there
@@ -89,7 +97,11 @@ def test_compound_entities(text, expected):
         ("in mijn fysiotherapiepraktijk zoek ik een receptioniste", None, "zorg"),
         ("mijn fysiotherapiepraktijk zegt dat ik moet rusten", None, None),
         # temps and agencies as a channel, not as the sector
-        ("als teamleider in ons dc zie ik dat we afhankelijk zijn van uitzendkrachten", "werkgever", "transport_logistiek"),
+        (
+            "als teamleider in ons dc zie ik dat we afhankelijk zijn van uitzendkrachten",
+            "werkgever",
+            "transport_logistiek",
+        ),
         ("wij hebben er 4 via detachering bij ons op de vloer", "werkgever", None),
         ("wij als uitzendbureau krijgen kandidaten met wia", "werkgever", "uitzend"),
         ("moet ik me nog inschrijven bij uitzendbureaus?", "werkzoekende", None),

@@ -19,4 +19,3 @@ def test_committed_synonyms_are_what_the_generator_writes() -> None:
     committed = (ROOT / "bot" / "data" / "nlu" / "synonyms.yml").read_text(encoding="utf-8")
     # After editing bot/lexicons or the place aliases: python -m bot.nlp.export_synonyms
     assert export_synonyms.render() == committed
-

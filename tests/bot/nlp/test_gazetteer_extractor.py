@@ -15,14 +15,36 @@ def canonical_entities(text: str, entities: List[Dict[str, Any]]) -> List[Dict[s
 
     return impl(text, entities)
 
+
 SECTORS = {
-    "zorg", "techniek", "bouw", "horeca", "transport_logistiek", "ict", "onderwijs", "detailhandel",
-    "schoonmaak", "metaal", "installatie", "kinderopvang", "overheid", "landbouw",
-    "zakelijke_dienstverlening", "uitzend",
+    "zorg",
+    "techniek",
+    "bouw",
+    "horeca",
+    "transport_logistiek",
+    "ict",
+    "onderwijs",
+    "detailhandel",
+    "schoonmaak",
+    "metaal",
+    "installatie",
+    "kinderopvang",
+    "overheid",
+    "landbouw",
+    "zakelijke_dienstverlening",
+    "uitzend",
 }
 BEHOEFTEN = {
-    "scholing", "ander_werk", "werk_vinden", "ontslag_dreigt", "personeel_vinden",
-    "loonkostensubsidie", "praktijkleren", "hulp_schulden_zorg", "aanpassing_werkplek", "inkomen",
+    "scholing",
+    "ander_werk",
+    "werk_vinden",
+    "ontslag_dreigt",
+    "personeel_vinden",
+    "loonkostensubsidie",
+    "praktijkleren",
+    "hulp_schulden_zorg",
+    "aanpassing_werkplek",
+    "inkomen",
 }
 
 
@@ -55,8 +77,7 @@ def test_regeling_values_are_knowledge_base_slugs() -> None:
         ),
         ("ik werk 12 uur en heb aanvullende bijstand", {("uitkering", "bijstand")}),
         ("ik heb geen uitkering", {("uitkering", "geen")}),
-        ("ik heb een ww-uitkering en woon in Den Bosch",
-         {("uitkering", "ww"), ("gemeente", "'s-Hertogenbosch")}),
+        ("ik heb een ww-uitkering en woon in Den Bosch", {("uitkering", "ww"), ("gemeente", "'s-Hertogenbosch")}),
         ("werkloos in sudwest fryslan", {("gemeente", "Súdwest-Fryslân")}),
         ("ik ben cv-monteur", {("sector", "installatie")}),
         ("ik woon in Bergen", set()),  # ambiguous: the dialogue asks

@@ -71,9 +71,7 @@ def test_loader_returns_what_the_yaml_says(entity: str) -> None:
 
 def _write(directory: Path, files: Dict[str, str]) -> None:
     for entity in lexicon.ENTITIES:
-        (directory / f"{entity}.yml").write_text(
-            files.get(entity, "# test\nx:\n  - iets\n"), encoding="utf-8"
-        )
+        (directory / f"{entity}.yml").write_text(files.get(entity, "# test\nx:\n  - iets\n"), encoding="utf-8")
 
 
 def test_loader_reads_a_directory(tmp_path: Path) -> None:

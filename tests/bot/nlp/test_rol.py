@@ -107,7 +107,11 @@ from bot.nlp.rol import build_model, decide, find_cues, label_for, model_probs
         ("een monteur van ons krijgt een wga uitkering, wij willen hem in dienst houden", [], "werkgever"),
         ("chauffeurs tekort. 6 vacatures ce. wat kunnen jullie voor ons betekenen?", [], "werkgever"),
         ("ik ben leerkracht op een vso school en een leerling van mij zoekt een stageplek", [], "werkzoekende"),
-        ("na 30 jaar als zelfstandig schilder ben ik failliet gegaan en ontvang ik bijstand", ["bijstand"], "werkzoekende"),
+        (
+            "na 30 jaar als zelfstandig schilder ben ik failliet gegaan en ontvang ik bijstand",
+            ["bijstand"],
+            "werkzoekende",
+        ),
         # loneliness or an exam is no job search
         ("ik zit zo alleen thuis, wilt u even kletsen?", [], None),
         ("ik moet examen inburgering doen maar mijn lening bij duo is op", [], None),
@@ -128,10 +132,20 @@ def test_conflicting_cues_ask():
 
 
 def test_model_decides_only_when_sure_and_can_veto():
-    assert decide("hallo daar, ik heb een vraag over werk", model_probs={"werkgever": 0.85, "werkende": 0.15}).rol == "werkgever"
+    assert (
+        decide("hallo daar, ik heb een vraag over werk", model_probs={"werkgever": 0.85, "werkende": 0.15}).rol
+        == "werkgever"
+    )
     assert decide("hallo daar, ik heb een vraag over werk", model_probs={"werkgever": 0.6, "werkende": 0.4}).rol is None
     # with DIET agreeing, a less sure model is enough
-    assert decide("hallo daar, ik heb een vraag over werk", model_probs={"werkgever": 0.6, "?": 0.4}, intent_hint=("werkgever", 0.95)).rol == "werkgever"
+    assert (
+        decide(
+            "hallo daar, ik heb een vraag over werk",
+            model_probs={"werkgever": 0.6, "?": 0.4},
+            intent_hint=("werkgever", 0.95),
+        ).rol
+        == "werkgever"
+    )
     # a decision on weak cues (a job title) that the model firmly contradicts becomes a question
     assert decide("ik ben verpleegkundige", model_probs={"werkgever": 0.95}).rol is None
     # a strong cue stands when the model gives it some support, and asks when it gives none
@@ -139,8 +153,13 @@ def test_model_decides_only_when_sure_and_can_veto():
     assert decide("ik werk bij de gemeente", model_probs={"werkgever": 0.9, "werkende": 0.1}).rol is None
     # ... except a job in the present tense that the model only hears as a werkzoekende asking about WW
     text = "ik rij leerlingenvervoer voor een taxibedrijf en in de zomer krijg ik geen loon, kan ik ww aanvragen?"
-    assert decide("nu werk ik via een uitzendbureau in een fabriek, hoe kom ik in de administratie?",
-                  model_probs={"werkzoekende": 0.9, "werkende": 0.08}).rol == "werkende"
+    assert (
+        decide(
+            "nu werk ik via een uitzendbureau in een fabriek, hoe kom ik in de administratie?",
+            model_probs={"werkzoekende": 0.9, "werkende": 0.08},
+        ).rol
+        == "werkende"
+    )
     assert decide(text, model_probs={"werkzoekende": 0.9, "werkende": 0.1}).rol == "werkende"
 
 
@@ -165,8 +184,16 @@ def test_training_labels(intent, metadata, label):
 
 
 def test_model_learns_from_examples():
-    texts = ["wij zoeken personeel", "onze zaak heeft mensen nodig", "ik zoek werk", "ik ben werkloos",
-             "ik werk als kok", "ik heb een baan", "hallo", "paspoort verlopen"] * 3
+    texts = [
+        "wij zoeken personeel",
+        "onze zaak heeft mensen nodig",
+        "ik zoek werk",
+        "ik ben werkloos",
+        "ik werk als kok",
+        "ik heb een baan",
+        "hallo",
+        "paspoort verlopen",
+    ] * 3
     labels = ["werkgever", "werkgever", "werkzoekende", "werkzoekende", "werkende", "werkende", "geen", "geen"] * 3
     model = build_model(texts, labels)
     probs = model_probs(model, "wij zoeken nog personeel")
@@ -189,6 +216,9 @@ def test_model_and_intent_do_not_decide_a_message_that_may_say_nothing_about_a_r
 
 def test_model_alone_decides_only_a_message_about_work_or_income():
     probs = {"werkende": 0.9, "geen": 0.05, "werkzoekende": 0.05}
-    assert decide("ik ga volgende maand verhuizen, moet ik dat bij allebei de gemeentes doorgeven?", model_probs=probs).rol is None
+    assert (
+        decide("ik ga volgende maand verhuizen, moet ik dat bij allebei de gemeentes doorgeven?", model_probs=probs).rol
+        is None
+    )
     assert decide("ik ga volgende maand verhuizen en moet mijn baan opzeggen", model_probs=probs).rol == "werkende"
     assert decide("ik ga volgende maand verhuizen, ben verpleegkundige", model_probs=probs).rol == "werkende"

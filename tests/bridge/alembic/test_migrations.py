@@ -13,10 +13,23 @@ from bridge.core.db import make_engine
 from bridge.models import Base
 
 EXPECTED_TABLES = {
-    "conversations", "messages", "handoff_cases", "organisations", "staff_accounts", "staff_sessions",
-    "login_attempts", "audit_log", "reply_templates", "case_summaries", "scheduled_jobs", "terugbelverzoeken",
-    "alembic_version", "monitor_daily_counts", "monitor_rollup_days",
-    "plannen", "plan_versies",  # Mijn plan (issue 15, migration 0008)
+    "conversations",
+    "messages",
+    "handoff_cases",
+    "organisations",
+    "staff_accounts",
+    "staff_sessions",
+    "login_attempts",
+    "audit_log",
+    "reply_templates",
+    "case_summaries",
+    "scheduled_jobs",
+    "terugbelverzoeken",
+    "alembic_version",
+    "monitor_daily_counts",
+    "monitor_rollup_days",
+    "plannen",
+    "plan_versies",  # Mijn plan (issue 15, migration 0008)
 }
 # The connector's own migrations (connectors/telegram/migrations) keep their version in telegram_alembic_version.
 TELEGRAM_TABLES = {"telegram_chats", "telegram_updates", "telegram_meta", "telegram_alembic_version"}

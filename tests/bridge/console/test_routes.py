@@ -23,7 +23,8 @@ def console_login(client: TestClient, email: str, password: str = PASSWORD) -> s
     """Log in through the login form; returns the session's CSRF token from the queue page."""
     form = client.get("/console/login")
     response = client.post(
-        "/console/login", data={"email": email, "password": password, "csrf_token": _csrf(form.text)},
+        "/console/login",
+        data={"email": email, "password": password, "csrf_token": _csrf(form.text)},
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -44,8 +45,11 @@ def test_console_requires_login(client: TestClient) -> None:
 def test_login_form_needs_its_csrf_token(client: TestClient) -> None:
     make_staff("UWV", "sanne@uwv.example")
     client.get("/console/login")
-    response = client.post("/console/login", data={"email": "sanne@uwv.example", "password": PASSWORD,
-                                                   "csrf_token": "vals"}, follow_redirects=False)
+    response = client.post(
+        "/console/login",
+        data={"email": "sanne@uwv.example", "password": PASSWORD, "csrf_token": "vals"},
+        follow_redirects=False,
+    )
     assert response.headers["location"] == "/console/login?fout=verlopen"
     assert client.get("/console", follow_redirects=False).status_code == 303
 
@@ -54,8 +58,11 @@ def test_login_form_shows_throttling(client: TestClient) -> None:
     make_staff("UWV", "sanne@uwv.example")
     for expected in ["onjuist"] * 5 + ["geblokkeerd"]:
         token = _csrf(client.get("/console/login").text)
-        response = client.post("/console/login", data={"email": "sanne@uwv.example", "password": "niet-het-goede-1",
-                                                       "csrf_token": token}, follow_redirects=False)
+        response = client.post(
+            "/console/login",
+            data={"email": "sanne@uwv.example", "password": "niet-het-goede-1", "csrf_token": token},
+            follow_redirects=False,
+        )
         assert response.headers["location"] == f"/console/login?fout={expected}"
     assert "Te veel mislukte pogingen" in client.get("/console/login?fout=geblokkeerd").text
 
@@ -98,7 +105,9 @@ def test_case_page_claim_reply_and_close_through_forms(client: TestClient) -> No
     assert "De zaak is afgesloten." in closed.text
     assert client.get(f"/api/conversations/{conversation_id}").json()["status"] == "gesloten"
     with get_sessionmaker()() as session:
-        actions = list(session.scalars(select(AuditLog.action).where(AuditLog.case_id == case_id).order_by(AuditLog.id)))
+        actions = list(
+            session.scalars(select(AuditLog.action).where(AuditLog.case_id == case_id).order_by(AuditLog.id))
+        )
     # Every page showing the transcript counts as a view, including those after a form redirect.
     assert actions == ["case_view", "claim", "case_view", "reply", "case_view", "case_view", "close"]
 
@@ -110,11 +119,14 @@ def test_transfer_and_handback_forms(client: TestClient, rasa: ScriptedRasa) -> 
     csrf = console_login(client, "sanne@uwv.example")
     page = client.get(f"/console/zaken/{case_id}")
     assert '<option value="Gemeente Almere">' in page.text  # the default organisations exist
-    no_note = client.post(f"/console/zaken/{case_id}/doorzetten",
-                          data={"csrf_token": csrf, "queue": "Gemeente Almere", "note": " "})
+    no_note = client.post(
+        f"/console/zaken/{case_id}/doorzetten", data={"csrf_token": csrf, "queue": "Gemeente Almere", "note": " "}
+    )
     assert "Schrijf een korte notitie" in no_note.text
-    moved = client.post(f"/console/zaken/{case_id}/doorzetten",
-                        data={"csrf_token": csrf, "queue": "Gemeente Almere", "note": "Bijstand"})
+    moved = client.post(
+        f"/console/zaken/{case_id}/doorzetten",
+        data={"csrf_token": csrf, "queue": "Gemeente Almere", "note": "Bijstand"},
+    )
     assert "Zaak doorgezet naar Gemeente Almere." in moved.text
     assert client.get(f"/console/zaken/{case_id}").status_code == 404
 
@@ -157,10 +169,15 @@ def test_a_form_on_a_closed_case_goes_back_to_the_case_with_the_reason(client: T
     _, case_id = make_case(client)
     csrf = console_login(client, "sanne@uwv.example")
     client.post(f"/console/zaken/{case_id}/afsluiten", data={"csrf_token": csrf, "outcome": "geholpen"})
-    for action, data in (("oppakken", {}), ("antwoord", {"text": "Nog iets"}), ("terug-naar-bot", {}),
-                         ("doorzetten", {"queue": "Gemeente Almere", "note": "graag"})):
-        response = client.post(f"/console/zaken/{case_id}/{action}", data={"csrf_token": csrf, **data},
-                               follow_redirects=False)
+    for action, data in (
+        ("oppakken", {}),
+        ("antwoord", {"text": "Nog iets"}),
+        ("terug-naar-bot", {}),
+        ("doorzetten", {"queue": "Gemeente Almere", "note": "graag"}),
+    ):
+        response = client.post(
+            f"/console/zaken/{case_id}/{action}", data={"csrf_token": csrf, **data}, follow_redirects=False
+        )
         assert response.status_code == 303, action
         assert response.headers["location"] == f"/console/zaken/{case_id}", action
         page = client.get(response.headers["location"])

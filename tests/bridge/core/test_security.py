@@ -131,7 +131,9 @@ def test_frame_ancestors_from_settings() -> None:
     assert f"frame-ancestors {ORIGIN} https://werk.example.nl;" in headers["content-security-policy"]
     assert "x-frame-options" not in headers
     assert content_security_policy([]).count("frame-ancestors 'none'") == 1
-    assert "frame-ancestors 'self';" in content_security_policy(make_settings(frame_ancestors=["'self'"]).frame_ancestors)
+    assert "frame-ancestors 'self';" in content_security_policy(
+        make_settings(frame_ancestors=["'self'"]).frame_ancestors
+    )
 
 
 def test_hsts_only_over_tls() -> None:
@@ -293,7 +295,9 @@ def test_a_connector_with_the_service_token_is_exempt_from_per_address_limits() 
     def create() -> dict[str, str]:
         return {"id": "x"}
 
-    install_security(app, make_settings(rate_limit_new_conversations="2/minute", bridge_service_token="connector-token"))
+    install_security(
+        app, make_settings(rate_limit_new_conversations="2/minute", bridge_service_token="connector-token")
+    )
     client = TestClient(app)
     trusted = {"Authorization": "Bearer connector-token"}
     assert [client.post("/api/conversations", headers=trusted).status_code for _ in range(4)] == [200] * 4

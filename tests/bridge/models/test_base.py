@@ -21,8 +21,14 @@ def test_times_are_stored_as_utc_and_come_back_aware(database_url: str) -> None:
             conversation = Conversation(channel="web")
             session.add(conversation)
             session.flush()
-            session.add(Message(conversation_id=conversation.id, author="user", text="hallo",
-                                created_at=datetime(2026, 7, 1, 14, 0, tzinfo=amsterdam_summer)))
+            session.add(
+                Message(
+                    conversation_id=conversation.id,
+                    author="user",
+                    text="hallo",
+                    created_at=datetime(2026, 7, 1, 14, 0, tzinfo=amsterdam_summer),
+                )
+            )
             session.commit()
         with Session(engine) as session:
             stored = session.scalars(select(Message)).one()

@@ -18,27 +18,52 @@ from bridge.core.db import get_engine, get_sessionmaker
 from bridge.knowledge.loader import get_knowledge_base
 from bridge.models import AuditLog, Plan, PlanVersie
 from bridge.plan import render
-from bridge.services import plan_offer
 from bridge.privacy.retention import RetentionPolicy, run_retention
 from bridge.privacy.tracker_store import RasaTrackerStore
+from bridge.services import plan_offer
 from tests.bridge.conftest import ScriptedRasa
-from tests.bridge.factories import make_staff
 from tests.bridge.console.test_routes import _csrf, console_login
+from tests.bridge.factories import make_staff
 from tests.bridge.tracker_support import TrackerDB, age_conversation, tracker_db  # noqa: F401
 
 ADVICE_REPLIES = [
     {"recipient_id": "x", "text": "Deze regelingen passen misschien bij u:"},
-    {"recipient_id": "x", "text": "Wilt u meer regelingen zien, of met een medewerker praten?",
-     "buttons": [{"title": "Meer regelingen", "payload": "/show_more"},
-                 {"title": "Spreek een medewerker", "payload": "/request_medewerker"}]},
+    {
+        "recipient_id": "x",
+        "text": "Wilt u meer regelingen zien, of met een medewerker praten?",
+        "buttons": [
+            {"title": "Meer regelingen", "payload": "/show_more"},
+            {"title": "Spreek een medewerker", "payload": "/request_medewerker"},
+        ],
+    },
 ]
-WERKZOEKENDE = {"rol": "werkzoekende", "uitkering": "ww", "gemeente": "Almere", "arbeidsmarktregio": "Flevoland",
-                "sector": "zorg", "behoefte": "scholing", "arrangeur": "uwv",
-                "regelingen": ["scholing-tijdens-ww", "stap-budget"]}
-WERKENDE = {"rol": "werkende", "uitkering": "geen", "gemeente": "Zwolle", "sector": "techniek",
-            "behoefte": "scholing", "arrangeur": "sociale_partners", "regelingen": ["slim-scholingssubsidie"]}
-WERKGEVER = {"rol": "werkgever", "gemeente": "Almere", "sector": "bouw", "behoefte": "personeel_vinden",
-             "arrangeur": "werkgeversservicepunt", "regelingen": ["no-riskpolis"]}
+WERKZOEKENDE = {
+    "rol": "werkzoekende",
+    "uitkering": "ww",
+    "gemeente": "Almere",
+    "arbeidsmarktregio": "Flevoland",
+    "sector": "zorg",
+    "behoefte": "scholing",
+    "arrangeur": "uwv",
+    "regelingen": ["scholing-tijdens-ww", "stap-budget"],
+}
+WERKENDE = {
+    "rol": "werkende",
+    "uitkering": "geen",
+    "gemeente": "Zwolle",
+    "sector": "techniek",
+    "behoefte": "scholing",
+    "arrangeur": "sociale_partners",
+    "regelingen": ["slim-scholingssubsidie"],
+}
+WERKGEVER = {
+    "rol": "werkgever",
+    "gemeente": "Almere",
+    "sector": "bouw",
+    "behoefte": "personeel_vinden",
+    "arrangeur": "werkgeversservicepunt",
+    "regelingen": ["no-riskpolis"],
+}
 
 
 def advised(client: TestClient, rasa: ScriptedRasa, slots: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
@@ -60,7 +85,9 @@ def plan_link(client: TestClient, conversation_id: str) -> dict[str, Any]:
 def test_advice_is_followed_by_the_offer(client: TestClient, rasa: ScriptedRasa) -> None:
     _, replies = advised(client, rasa, WERKZOEKENDE)
     assert (replies[-1]["author"], replies[-1]["text"], replies[-1]["buttons"]) == (
-        "system", "Wilt u dit als overzicht bewaren?", [{"title": "Ja, bewaar mijn plan", "payload": "/plan"}]
+        "system",
+        "Wilt u dit als overzicht bewaren?",
+        [{"title": "Ja, bewaar mijn plan", "payload": "/plan"}],
     )
     # Not after every reply: a question of the intake gets no offer.
     conversation_id = str(client.post("/api/conversations").json()["id"])
@@ -94,30 +121,61 @@ def test_the_link_is_a_random_token_stored_only_hashed(client: TestClient, rasa:
 @pytest.mark.parametrize(
     ("slots", "expected", "absent"),
     [
-        (WERKZOEKENDE,
-         ["U zoekt werk.", "U heeft een WW-uitkering.", "U woont in Almere (arbeidsmarktregio Flevoland).",
-          "U werkt in de sector zorg.", "U wilt: een opleiding of cursus volgen.", "<strong>UWV</strong> helpt u verder.",
-          "Omdat u een WW-uitkering heeft, helpt UWV u verder.", "Scholing tijdens de WW", "Wat u krijgt",
-          "Belangrijkste voorwaarden", "Waar vraagt u het aan", "Er is geen einddatum bekend.",
-          "STAP-budget", "Deze regeling bestaat niet meer, kijk naar SLIM-scholingssubsidie (Ontwikkelpaden).",
-          "Neem contact op met UWV."],
-         # The ended scheme shows only its successor, not its content.
-         ["STAP-budget was", "Scholingsbudget van maximaal"]),
-        (WERKENDE,
-         ["U heeft werk.", "U heeft geen uitkering.", "U woont in Zwolle", "techniek",
-          "<strong>De sociale partners</strong> helpt u verder.", "Omdat u werkt en geen uitkering heeft",
-          "SLIM-scholingssubsidie (Ontwikkelpaden)", "31 december 2027"],
-         []),
-        (WERKGEVER,
-         ["U bent werkgever.", "Uw bedrijf zit in Almere", "Uw bedrijf werkt in de sector bouw.",
-          "U wilt: personeel vinden.", "<strong>Het Werkgeversservicepunt</strong> helpt u verder.",
-          "Omdat u werkgever bent", "No-riskpolis"],
-         ["U heeft geen uitkering."]),
+        (
+            WERKZOEKENDE,
+            [
+                "U zoekt werk.",
+                "U heeft een WW-uitkering.",
+                "U woont in Almere (arbeidsmarktregio Flevoland).",
+                "U werkt in de sector zorg.",
+                "U wilt: een opleiding of cursus volgen.",
+                "<strong>UWV</strong> helpt u verder.",
+                "Omdat u een WW-uitkering heeft, helpt UWV u verder.",
+                "Scholing tijdens de WW",
+                "Wat u krijgt",
+                "Belangrijkste voorwaarden",
+                "Waar vraagt u het aan",
+                "Er is geen einddatum bekend.",
+                "STAP-budget",
+                "Deze regeling bestaat niet meer, kijk naar SLIM-scholingssubsidie (Ontwikkelpaden).",
+                "Neem contact op met UWV.",
+            ],
+            # The ended scheme shows only its successor, not its content.
+            ["STAP-budget was", "Scholingsbudget van maximaal"],
+        ),
+        (
+            WERKENDE,
+            [
+                "U heeft werk.",
+                "U heeft geen uitkering.",
+                "U woont in Zwolle",
+                "techniek",
+                "<strong>De sociale partners</strong> helpt u verder.",
+                "Omdat u werkt en geen uitkering heeft",
+                "SLIM-scholingssubsidie (Ontwikkelpaden)",
+                "31 december 2027",
+            ],
+            [],
+        ),
+        (
+            WERKGEVER,
+            [
+                "U bent werkgever.",
+                "Uw bedrijf zit in Almere",
+                "Uw bedrijf werkt in de sector bouw.",
+                "U wilt: personeel vinden.",
+                "<strong>Het Werkgeversservicepunt</strong> helpt u verder.",
+                "Omdat u werkgever bent",
+                "No-riskpolis",
+            ],
+            ["U heeft geen uitkering."],
+        ),
     ],
     ids=["werkzoekende", "werkende", "werkgever"],
 )
-def test_the_plan_page_for_each_rol(client: TestClient, rasa: ScriptedRasa, slots: dict[str, Any],
-                                    expected: list[str], absent: list[str]) -> None:
+def test_the_plan_page_for_each_rol(
+    client: TestClient, rasa: ScriptedRasa, slots: dict[str, Any], expected: list[str], absent: list[str]
+) -> None:
     conversation_id, _ = advised(client, rasa, slots)
     page = client.get(plan_link(client, conversation_id)["pad"])
     assert page.status_code == 200
@@ -189,7 +247,8 @@ def _staff_case(client: TestClient, rasa: ScriptedRasa) -> tuple[str, str, str]:
     conversation_id, _ = advised(client, rasa, WERKZOEKENDE)
     pad = plan_link(client, conversation_id)["pad"]
     response = client.post(
-        "/internal/handoffs", json={"conversation_id": conversation_id, "intake": WERKZOEKENDE},
+        "/internal/handoffs",
+        json={"conversation_id": conversation_id, "intake": WERKZOEKENDE},
         headers={"Authorization": "Bearer test-service-token"},
     )
     case_id = str(response.json()["id"])
@@ -200,8 +259,9 @@ def _staff_case(client: TestClient, rasa: ScriptedRasa) -> tuple[str, str, str]:
 
 def _add_afspraak(client: TestClient, case_id: str, **fields: str) -> str:
     csrf = _csrf(client.get(f"/console/zaken/{case_id}").text)
-    response = client.post(f"/console/zaken/{case_id}/plan/afspraken", data={"csrf_token": csrf, **fields},
-                           follow_redirects=False)
+    response = client.post(
+        f"/console/zaken/{case_id}/plan/afspraken", data={"csrf_token": csrf, **fields}, follow_redirects=False
+    )
     assert response.status_code == 303
     return client.get(f"/console/zaken/{case_id}").text
 
@@ -260,8 +320,10 @@ def test_revoke_and_new_link(client: TestClient, rasa: ScriptedRasa) -> None:
 
 def _plan_rows() -> tuple[int, int]:
     with get_sessionmaker()() as session:
-        return (session.scalar(select(func.count()).select_from(Plan)) or 0,
-                session.scalar(select(func.count()).select_from(PlanVersie)) or 0)
+        return (
+            session.scalar(select(func.count()).select_from(Plan)) or 0,
+            session.scalar(select(func.count()).select_from(PlanVersie)) or 0,
+        )
 
 
 def test_erasure_removes_the_plan(client: TestClient, rasa: ScriptedRasa) -> None:
@@ -275,7 +337,9 @@ def test_erasure_removes_the_plan(client: TestClient, rasa: ScriptedRasa) -> Non
 
 
 def test_retention_removes_the_plan_with_the_conversation(
-    client: TestClient, rasa: ScriptedRasa, tracker_db: TrackerDB,  # noqa: F811
+    client: TestClient,
+    rasa: ScriptedRasa,
+    tracker_db: TrackerDB,
 ) -> None:
     old_id, _ = advised(client, rasa, WERKZOEKENDE)
     old_pad = plan_link(client, old_id)["pad"]
@@ -285,8 +349,11 @@ def test_retention_removes_the_plan_with_the_conversation(
     store = RasaTrackerStore(tracker_db.url)
     try:
         with get_sessionmaker()() as session:
-            run_retention(session, store, RetentionPolicy(transcript_days=30, case_summary_days=365,
-                                                          audit_log_days=365, login_attempt_days=30))
+            run_retention(
+                session,
+                store,
+                RetentionPolicy(transcript_days=30, case_summary_days=365, audit_log_days=365, login_attempt_days=30),
+            )
     finally:
         store.close()
     assert client.get(old_pad).status_code == 404
@@ -301,8 +368,11 @@ def test_the_token_is_never_logged(client: TestClient, rasa: ScriptedRasa, caplo
     token = pad.removeprefix("/plan/")
     client.get(pad)
     client.get(f"{pad}/pdf")
-    client.post(f"{pad}/stappen", content=b"klaar=" + b"x" * 70_000,
-                headers={"Content-Type": "application/x-www-form-urlencoded"})  # too large: logged, path masked
+    client.post(
+        f"{pad}/stappen",
+        content=b"klaar=" + b"x" * 70_000,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )  # too large: logged, path masked
     records = [f"{r.getMessage()} {getattr(r, 'event_fields', '')}" for r in caplog.records]
     assert any("/plan/{token}" in line for line in records)
     assert all(token not in line for line in records)
@@ -317,9 +387,16 @@ def test_the_pdf_is_tagged_dutch_and_holds_the_plan(client: TestClient, rasa: Sc
     assert response.headers["content-disposition"] == 'attachment; filename="mijn-plan.pdf"'
     text_of_pdf = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages)
     flat = " ".join(text_of_pdf.split())
-    for fragment in ("Uw situatie", "U zoekt werk.", "UWV helpt u verder.", "Scholing tijdens de WW",
-                     "bestaat niet meer, kijk naar SLIM-scholingssubsidie", "Intake voor scholing plannen",
-                     f"http://testserver{pad}", "Afgedrukt op"):
+    for fragment in (
+        "Uw situatie",
+        "U zoekt werk.",
+        "UWV helpt u verder.",
+        "Scholing tijdens de WW",
+        "bestaat niet meer, kijk naar SLIM-scholingssubsidie",
+        "Intake voor scholing plannen",
+        f"http://testserver{pad}",
+        "Afgedrukt op",
+    ):
         assert fragment in flat, fragment
     with pikepdf.open(io.BytesIO(response.content)) as pdf:
         assert str(pdf.Root.Lang) == "nl"
@@ -349,8 +426,8 @@ def test_migration_0008_up_and_down(database_url: str) -> None:
     from alembic import command
     from sqlalchemy import inspect
 
-    from tests.bridge.alembic.test_migrations import _config
     from bridge.core.db import make_engine
+    from tests.bridge.alembic.test_migrations import _config
 
     config = _config(database_url)
     command.upgrade(config, "0008")

@@ -27,7 +27,7 @@ CONTACT_INTAKE = {**UWV_INTAKE, "contact": {"naam": "Fatima Yilmaz", "telefoon":
 
 
 @pytest.fixture
-def app_client(tracker_db: TrackerDB, client: TestClient) -> TestClient:  # noqa: F811
+def app_client(tracker_db: TrackerDB, client: TestClient) -> TestClient:
     """The bridge test client, configured with the test tracker store (set up before the app)."""
     return client
 
@@ -36,7 +36,8 @@ def _close_case(client: TestClient, case_id: str, email: str = "sanne@uwv.exampl
     make_staff("UWV", email)
     csrf = login(client, email)
     response = client.post(
-        f"/api/staff/cases/{case_id}/close", json={"outcome": "geholpen", "note": "Belt Fatima dinsdag terug"},
+        f"/api/staff/cases/{case_id}/close",
+        json={"outcome": "geholpen", "note": "Belt Fatima dinsdag terug"},
         headers=csrf,
     )
     assert response.status_code == 200, response.text
@@ -45,7 +46,8 @@ def _close_case(client: TestClient, case_id: str, email: str = "sanne@uwv.exampl
 
 
 def test_delete_leaves_nothing_of_the_conversation_in_bridge_or_tracker_store(
-    app_client: TestClient, tracker_db: TrackerDB  # noqa: F811
+    app_client: TestClient,
+    tracker_db: TrackerDB,
 ) -> None:
     client = app_client
     erased, erased_case = make_case(client, CONTACT_INTAKE)
@@ -83,7 +85,8 @@ def test_delete_leaves_nothing_of_the_conversation_in_bridge_or_tracker_store(
 
 
 def test_delete_is_idempotent_and_does_not_tell_whether_a_conversation_existed(
-    app_client: TestClient, tracker_db: TrackerDB  # noqa: F811
+    app_client: TestClient,
+    tracker_db: TrackerDB,
 ) -> None:
     client = app_client
     conversation_id = client.post("/api/conversations").json()["id"]
@@ -99,7 +102,8 @@ def test_delete_is_idempotent_and_does_not_tell_whether_a_conversation_existed(
 
 
 def test_a_tracker_left_behind_is_erased_on_a_second_request(
-    app_client: TestClient, tracker_db: TrackerDB  # noqa: F811
+    app_client: TestClient,
+    tracker_db: TrackerDB,
 ) -> None:
     """Rasa may store a tracker after the bridge forgot the conversation (a reply in flight)."""
     client = app_client
@@ -125,7 +129,8 @@ def test_open_case_leaves_the_queue_without_a_summary(app_client: TestClient) ->
 
 
 def test_tracker_store_down_gives_503_and_a_retry_finishes_the_job(
-    app_client: TestClient, tracker_db: TrackerDB  # noqa: F811
+    app_client: TestClient,
+    tracker_db: TrackerDB,
 ) -> None:
     client = app_client
     conversation_id = client.post("/api/conversations").json()["id"]
@@ -170,8 +175,13 @@ def test_erasure_is_logged_as_ed5001_without_content(app_client: TestClient) -> 
 
 
 def test_summary_intake_keeps_only_the_summary_fields() -> None:
-    intake = {**CONTACT_INTAKE, "transcript_url": "/api/conversations/x", "sector": "zorg", "vrije_tekst": "lang verhaal",
-              "regelingen": ["ww-scholing", 3]}
+    intake = {
+        **CONTACT_INTAKE,
+        "transcript_url": "/api/conversations/x",
+        "sector": "zorg",
+        "vrije_tekst": "lang verhaal",
+        "regelingen": ["ww-scholing", 3],
+    }
     summary = summary_intake(intake)
     assert set(summary) <= set(SUMMARY_FIELDS)
     assert "contact" not in summary and "transcript_url" not in summary
@@ -196,7 +206,8 @@ def test_missing_sqlite_tracker_file_is_not_created(tmp_path) -> None:  # type: 
 
 
 def test_rasa_itself_no_longer_finds_the_erased_tracker(
-    app_client: TestClient, tracker_db: TrackerDB  # noqa: F811
+    app_client: TestClient,
+    tracker_db: TrackerDB,
 ) -> None:
     """Rasa 3.6's own SQLTrackerStore writes the tracker; after DELETE it cannot read it back."""
     client = app_client

@@ -57,7 +57,7 @@ def no_background_job(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def app_client(no_background_job: None, tracker_db: TrackerDB, client: TestClient) -> TestClient:  # noqa: F811
+def app_client(no_background_job: None, tracker_db: TrackerDB, client: TestClient) -> TestClient:
     return client
 
 
@@ -71,8 +71,12 @@ def _closed_case(client: TestClient, staff_email: str) -> tuple[str, str]:
     conversation_id, case_id = make_case(client, {**UWV_INTAKE, "contact": {"telefoon": "0612345678"}})
     make_staff("UWV", staff_email)
     csrf = login(client, staff_email)
-    assert client.post(f"/api/staff/cases/{case_id}/close", json={"outcome": "doorverwezen", "note": "vrije tekst"},
-                       headers=csrf).status_code == 200
+    assert (
+        client.post(
+            f"/api/staff/cases/{case_id}/close", json={"outcome": "doorverwezen", "note": "vrije tekst"}, headers=csrf
+        ).status_code
+        == 200
+    )
     client.cookies.clear()
     return conversation_id, case_id
 
@@ -81,14 +85,24 @@ def _old_summary(days: int) -> str:
     case_id = new_id()
     moment = datetime.now(UTC) - timedelta(days=days)
     with get_sessionmaker()() as session:
-        session.add(CaseSummary(id=case_id, queue="UWV", channel="web", reden="gevraagd", intake={"rol": "werkende"},
-                                outcome="geholpen", created_at=moment, closed_at=moment))
+        session.add(
+            CaseSummary(
+                id=case_id,
+                queue="UWV",
+                channel="web",
+                reden="gevraagd",
+                intake={"rol": "werkende"},
+                outcome="geholpen",
+                created_at=moment,
+                closed_at=moment,
+            )
+        )
         session.commit()
     return case_id
 
 
 @pytest.fixture
-def scenario(app_client: TestClient, tracker_db: TrackerDB) -> dict[str, str]:  # noqa: F811
+def scenario(app_client: TestClient, tracker_db: TrackerDB) -> dict[str, str]:
     """One of each: what retention must delete and what it must keep."""
     client, engine = app_client, get_engine()
     ids: dict[str, str] = {}
@@ -98,8 +112,13 @@ def scenario(app_client: TestClient, tracker_db: TrackerDB) -> dict[str, str]:  
     ids["old_open"], ids["old_open_case"] = make_case(client)
     ids["old_but_active"] = _conversation(client, "Lang geleden begonnen")
     ids["recent"] = _conversation(client, "Nieuw gesprek")
-    for name, days in (("old", OLD), ("old_closed", OLD), ("ancient_closed", ANCIENT), ("old_open", OLD),
-                       ("old_but_active", OLD)):
+    for name, days in (
+        ("old", OLD),
+        ("old_closed", OLD),
+        ("ancient_closed", ANCIENT),
+        ("old_open", OLD),
+        ("old_but_active", OLD),
+    ):
         age_conversation(engine, ids[name], days)
     # A new message today keeps the conversation: its last activity counts, not its start.
     client.post(f"/api/conversations/{ids['old_but_active']}/messages", json={"text": "Ik ben er weer"})
@@ -115,7 +134,7 @@ def scenario(app_client: TestClient, tracker_db: TrackerDB) -> dict[str, str]:  
 
 
 @pytest.fixture
-def stores(tracker_db: TrackerDB) -> Iterator[StoreFactory]:  # noqa: F811
+def stores(tracker_db: TrackerDB) -> Iterator[StoreFactory]:
     """Tracker stores on the test tracker database, closed after the test."""
     made: list[RasaTrackerStore] = []
 
@@ -128,7 +147,9 @@ def stores(tracker_db: TrackerDB) -> Iterator[StoreFactory]:  # noqa: F811
         store.close()
 
 
-def test_retention_deletes_exactly_what_is_old(scenario: dict[str, str], tracker_db: TrackerDB, stores: StoreFactory) -> None:  # noqa: F811
+def test_retention_deletes_exactly_what_is_old(
+    scenario: dict[str, str], tracker_db: TrackerDB, stores: StoreFactory
+) -> None:
     ids = scenario
     with get_sessionmaker()() as session:
         report = run_retention(session, stores(), POLICY)
@@ -161,7 +182,9 @@ def test_retention_deletes_exactly_what_is_old(scenario: dict[str, str], tracker
         assert session.scalar(select(func.count()).select_from(AuditLog)) > 0
 
 
-def test_dry_run_counts_the_same_and_deletes_nothing(scenario: dict[str, str], tracker_db: TrackerDB, stores: StoreFactory) -> None:  # noqa: F811
+def test_dry_run_counts_the_same_and_deletes_nothing(
+    scenario: dict[str, str], tracker_db: TrackerDB, stores: StoreFactory
+) -> None:
     before = cells_containing(get_engine(), [scenario["old"]])
     senders = tracker_db.senders()
     with get_sessionmaker()() as session:
@@ -174,7 +197,7 @@ def test_dry_run_counts_the_same_and_deletes_nothing(scenario: dict[str, str], t
     assert {**dry.as_dict(), "dry_run": False, "summaries": dry.summaries + 1} == real.as_dict()
 
 
-def test_nothing_old_means_nothing_deleted(app_client: TestClient, tracker_db: TrackerDB, stores: StoreFactory) -> None:  # noqa: F811
+def test_nothing_old_means_nothing_deleted(app_client: TestClient, tracker_db: TrackerDB, stores: StoreFactory) -> None:
     conversation_id = _conversation(app_client)
     tracker_db.add_events(conversation_id, ["vraag"])
     with get_sessionmaker()() as session:
@@ -183,7 +206,9 @@ def test_nothing_old_means_nothing_deleted(app_client: TestClient, tracker_db: T
     assert tracker_db.count(conversation_id) == 2
 
 
-def test_retention_logs_ed5002_with_counts_only(scenario: dict[str, str], tracker_db: TrackerDB, stores: StoreFactory) -> None:  # noqa: F811
+def test_retention_logs_ed5002_with_counts_only(
+    scenario: dict[str, str], tracker_db: TrackerDB, stores: StoreFactory
+) -> None:
     stream = io.StringIO()
     handler = configure_logging(stream=stream)
     try:
@@ -192,10 +217,18 @@ def test_retention_logs_ed5002_with_counts_only(scenario: dict[str, str], tracke
     finally:
         logging.getLogger().removeHandler(handler)
     [line] = [json.loads(x) for x in stream.getvalue().splitlines() if '"ED-5002"' in x]
-    assert line["fields"] == {"conversations": 3, "messages": line["fields"]["messages"], "trackers": 4,
-                              "cases": 2, "summaries": 2, "kept_open": 1,
-                              "audit_entries": 0, "login_attempts": 0, "staff_sessions": 0,
-                              "monitor_days": line["fields"]["monitor_days"]}
+    assert line["fields"] == {
+        "conversations": 3,
+        "messages": line["fields"]["messages"],
+        "trackers": 4,
+        "cases": 2,
+        "summaries": 2,
+        "kept_open": 1,
+        "audit_entries": 0,
+        "login_attempts": 0,
+        "staff_sessions": 0,
+        "monitor_days": line["fields"]["monitor_days"],
+    }
     assert line["fields"]["monitor_days"] > 0  # the Regiomonitor counted the days before they were deleted
     assert "dropped" not in line
     assert not any(scenario[name] in stream.getvalue() for name in ("old", "old_closed", "ancient_closed"))
@@ -215,25 +248,46 @@ def staff_traces(app_client: TestClient) -> dict[str, object]:
     address = "192.0.2.10"
     with get_sessionmaker()() as session:
         audit = {
-            "audit_old": AuditLog(staff_id=staff_id, organisation="UWV", action="case_view", address=address,
-                                  created_at=_ago(days=ANCIENT)),
-            "audit_recent": AuditLog(staff_id=staff_id, organisation="UWV", action="case_view", address=address,
-                                     created_at=_ago(days=100)),
+            "audit_old": AuditLog(
+                staff_id=staff_id,
+                organisation="UWV",
+                action="case_view",
+                address=address,
+                created_at=_ago(days=ANCIENT),
+            ),
+            "audit_recent": AuditLog(
+                staff_id=staff_id, organisation="UWV", action="case_view", address=address, created_at=_ago(days=100)
+            ),
         }
         attempts = {
             "attempt_old": LoginAttempt(email="traces@uwv.example", address=address, created_at=_ago(days=OLD)),
             "attempt_recent": LoginAttempt(email="traces@uwv.example", address=address, created_at=_ago(days=1)),
         }
         sessions = {  # past its lifetime; idle too long (lifetime left); in use
-            "session_expired": StaffSession(token_hash="a" * 64, staff_id=staff_id, csrf_token="x",
-                                            created_at=_ago(hours=9), last_seen_at=_ago(minutes=5),
-                                            expires_at=_ago(hours=1)),
-            "session_idle": StaffSession(token_hash="b" * 64, staff_id=staff_id, csrf_token="x",
-                                         created_at=_ago(hours=3), last_seen_at=_ago(hours=2),
-                                         expires_at=_ago(hours=-5)),
-            "session_live": StaffSession(token_hash="c" * 64, staff_id=staff_id, csrf_token="x",
-                                         created_at=_ago(hours=2), last_seen_at=_ago(minutes=1),
-                                         expires_at=_ago(hours=-6)),
+            "session_expired": StaffSession(
+                token_hash="a" * 64,
+                staff_id=staff_id,
+                csrf_token="x",
+                created_at=_ago(hours=9),
+                last_seen_at=_ago(minutes=5),
+                expires_at=_ago(hours=1),
+            ),
+            "session_idle": StaffSession(
+                token_hash="b" * 64,
+                staff_id=staff_id,
+                csrf_token="x",
+                created_at=_ago(hours=3),
+                last_seen_at=_ago(hours=2),
+                expires_at=_ago(hours=-5),
+            ),
+            "session_live": StaffSession(
+                token_hash="c" * 64,
+                staff_id=staff_id,
+                csrf_token="x",
+                created_at=_ago(hours=2),
+                last_seen_at=_ago(minutes=1),
+                expires_at=_ago(hours=-6),
+            ),
         }
         session.add_all([*audit.values(), *attempts.values(), *sessions.values()])
         session.commit()
@@ -244,8 +298,11 @@ def staff_traces(app_client: TestClient) -> dict[str, object]:
 
 def _remaining_traces() -> tuple[set[object], set[object], set[object]]:
     with get_sessionmaker()() as session:
-        return (set(session.scalars(select(AuditLog.id))), set(session.scalars(select(LoginAttempt.id))),
-                set(session.scalars(select(StaffSession.token_hash))))
+        return (
+            set(session.scalars(select(AuditLog.id))),
+            set(session.scalars(select(LoginAttempt.id))),
+            set(session.scalars(select(StaffSession.token_hash))),
+        )
 
 
 def test_retention_deletes_old_staff_traces_and_expired_sessions(
@@ -259,9 +316,7 @@ def test_retention_deletes_old_staff_traces_and_expired_sessions(
     assert report.conversations == 0
 
 
-def test_staff_traces_follow_their_own_settings(
-    staff_traces: dict[str, object], stores: StoreFactory
-) -> None:
+def test_staff_traces_follow_their_own_settings(staff_traces: dict[str, object], stores: StoreFactory) -> None:
     ids = staff_traces
     policy = RetentionPolicy.from_settings(Settings(retention_days_audit_log=50, retention_days_login_attempts=60))
     assert (policy.audit_log_days, policy.login_attempt_days) == (50, 60)
@@ -280,9 +335,7 @@ def test_staff_trace_terms_have_sane_defaults_and_refuse_zero() -> None:
             Settings(**{name: 0})
 
 
-def test_dry_run_counts_staff_traces_and_deletes_nothing(
-    staff_traces: dict[str, object], stores: StoreFactory
-) -> None:
+def test_dry_run_counts_staff_traces_and_deletes_nothing(staff_traces: dict[str, object], stores: StoreFactory) -> None:
     before = _remaining_traces()
     with get_sessionmaker()() as session:
         dry = run_retention(session, stores(), POLICY, dry_run=True)
@@ -294,7 +347,9 @@ def test_dry_run_counts_staff_traces_and_deletes_nothing(
 
 
 def test_cli_reports_staff_traces(
-    staff_traces: dict[str, object], tracker_db: TrackerDB, capsys: pytest.CaptureFixture[str]  # noqa: F811
+    staff_traces: dict[str, object],
+    tracker_db: TrackerDB,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert cli.main(["retention", "--dry-run"]) == 0
     dry = capsys.readouterr().out
@@ -336,7 +391,10 @@ def engines(app_client: TestClient, database_url: str) -> Iterator[tuple[Engine,
 
 
 def test_a_second_runner_is_locked_out_while_the_first_runs(
-    scenario: dict[str, str], tracker_db: TrackerDB, engines: tuple[Engine, Engine], stores: StoreFactory  # noqa: F811
+    scenario: dict[str, str],
+    tracker_db: TrackerDB,
+    engines: tuple[Engine, Engine],
+    stores: StoreFactory,
 ) -> None:
     first_engine, second_engine = engines
     gated = stores(_GatedStore)
@@ -361,7 +419,10 @@ def test_a_second_runner_is_locked_out_while_the_first_runs(
 
 
 def test_two_concurrent_runners_run_the_job_exactly_once(
-    scenario: dict[str, str], tracker_db: TrackerDB, engines: tuple[Engine, Engine], stores: StoreFactory  # noqa: F811
+    scenario: dict[str, str],
+    tracker_db: TrackerDB,
+    engines: tuple[Engine, Engine],
+    stores: StoreFactory,
 ) -> None:
     barrier = threading.Barrier(2)
     results: list[object] = []
@@ -401,7 +462,9 @@ def test_sqlite_lease_of_a_dead_runner_expires(tmp_path) -> None:  # type: ignor
                 assert not again
         # A runner that died while holding the lease: its lease runs out, then another may run.
         with factory() as session:
-            session.execute(update(ScheduledJob).values(lease_holder="dood", lease_until=datetime.now(UTC) + timedelta(minutes=5)))
+            session.execute(
+                update(ScheduledJob).values(lease_holder="dood", lease_until=datetime.now(UTC) + timedelta(minutes=5))
+            )
             session.commit()
         with job_lock(engine, factory) as acquired:
             assert not acquired
@@ -442,7 +505,9 @@ def fast_retention(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_bridge_runs_retention_on_its_own(
-    fast_retention: None, tracker_db: TrackerDB, client: TestClient  # noqa: F811
+    fast_retention: None,
+    tracker_db: TrackerDB,
+    client: TestClient,
 ) -> None:
     old = _conversation(client, "Oud gesprek")
     age_conversation(get_engine(), old, OLD)
@@ -458,7 +523,9 @@ def test_the_bridge_runs_retention_on_its_own(
 
 
 def test_cli_dry_run_then_run(
-    scenario: dict[str, str], tracker_db: TrackerDB, capsys: pytest.CaptureFixture[str]  # noqa: F811
+    scenario: dict[str, str],
+    tracker_db: TrackerDB,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert cli.main(["retention", "--dry-run"]) == 0
     dry = capsys.readouterr().out
@@ -475,7 +542,10 @@ def test_cli_dry_run_then_run(
 
 
 def test_cli_refuses_while_the_job_runs(
-    scenario: dict[str, str], tracker_db: TrackerDB, database_url: str, capsys: pytest.CaptureFixture[str]  # noqa: F811
+    scenario: dict[str, str],
+    tracker_db: TrackerDB,
+    database_url: str,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     other_worker = make_engine(database_url)
     try:

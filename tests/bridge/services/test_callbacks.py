@@ -52,9 +52,9 @@ def _kept() -> list[CallbackRequest]:
 
 def _texts(conversation_id: str) -> list[str | None]:
     with get_sessionmaker()() as session:
-        return list(session.scalars(
-            select(Message.text).where(Message.conversation_id == conversation_id).order_by(Message.id)
-        ))
+        return list(
+            session.scalars(select(Message.text).where(Message.conversation_id == conversation_id).order_by(Message.id))
+        )
 
 
 def _audit(case_id: str) -> list[tuple[str, dict[str, Any] | None]]:
@@ -65,28 +65,35 @@ def _audit(case_id: str) -> list[tuple[str, dict[str, Any] | None]]:
 
 # ---- phone numbers (no database) ------------------------------------------------------------------
 
-@pytest.mark.parametrize(("typed", "e164"), [
-    ("06-48273915", "+31648273915"),
-    ("06 4827 3915", "+31648273915"),
-    ("+31648273915", "+31648273915"),
-    ("+31 6 48273915", "+31648273915"),
-    ("0031648273915", "+31648273915"),
-    ("010-1234567", "+31101234567"),
-    ("(020) 123 45 67", "+31201234567"),
-    ("085-1234567", "+31851234567"),
-])
+
+@pytest.mark.parametrize(
+    ("typed", "e164"),
+    [
+        ("06-48273915", "+31648273915"),
+        ("06 4827 3915", "+31648273915"),
+        ("+31648273915", "+31648273915"),
+        ("+31 6 48273915", "+31648273915"),
+        ("0031648273915", "+31648273915"),
+        ("010-1234567", "+31101234567"),
+        ("(020) 123 45 67", "+31201234567"),
+        ("085-1234567", "+31851234567"),
+    ],
+)
 def test_dutch_numbers_are_normalised_to_e164(typed: str, e164: str) -> None:
     assert normalise_phone(typed) == e164
 
 
-@pytest.mark.parametrize(("typed", "message"), [
-    ("12345", PHONE_INVALID),
-    ("06-1234567", PHONE_INVALID),  # one digit short
-    ("bel me maar", PHONE_INVALID),
-    ("+32470123456", PHONE_INVALID),  # Belgian: staff call Dutch numbers
-    ("0900-1234567", PHONE_NOT_ALLOWED),  # paid service number
-    ("0800-1234", PHONE_NOT_ALLOWED),
-])
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("12345", PHONE_INVALID),
+        ("06-1234567", PHONE_INVALID),  # one digit short
+        ("bel me maar", PHONE_INVALID),
+        ("+32470123456", PHONE_INVALID),  # Belgian: staff call Dutch numbers
+        ("0900-1234567", PHONE_NOT_ALLOWED),  # paid service number
+        ("0800-1234", PHONE_NOT_ALLOWED),
+    ],
+)
 def test_other_input_is_refused(typed: str, message: str) -> None:
     with pytest.raises(ValueError, match=message[:20]):
         normalise_phone(typed)
@@ -104,6 +111,7 @@ def test_the_web_chat_shows_the_consent_text_the_bridge_records() -> None:
 
 
 # ---- the public API -------------------------------------------------------------------------------
+
 
 def test_callback_is_kept_with_the_open_case_and_shown_masked(client: TestClient) -> None:
     conversation_id, case_id = make_case(client)
@@ -187,8 +195,9 @@ def test_withdrawing_deletes_at_once(client: TestClient) -> None:
     assert len(_texts(conversation_id)) == count
 
 
-def test_rate_limited_like_messages(database_url: str, monkeypatch: pytest.MonkeyPatch,
-                                    request: pytest.FixtureRequest) -> None:
+def test_rate_limited_like_messages(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
     monkeypatch.setenv("RATE_LIMIT_PER_CONVERSATION", "3/minute")
     client: TestClient = request.getfixturevalue("client")
     conversation_id, _ = make_case(client)
@@ -200,6 +209,7 @@ def test_rate_limited_like_messages(database_url: str, monkeypatch: pytest.Monke
 
 
 # ---- never in the logs ----------------------------------------------------------------------------
+
 
 def test_the_number_never_reaches_the_logs(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
     make_staff("UWV", "sanne@uwv.example")
@@ -223,8 +233,10 @@ def test_the_number_never_reaches_the_logs(client: TestClient, caplog: pytest.Lo
 
 # ---- deletion: close, handback, erasure, cascade ----------------------------------------------------
 
+
 def test_closing_the_case_deletes_the_details_and_the_summary_never_has_them(
-    tracker_db: TrackerDB, client: TestClient  # noqa: F811
+    tracker_db: TrackerDB,
+    client: TestClient,
 ) -> None:
     make_staff("UWV", "sanne@uwv.example")
     conversation_id, case_id = make_case(client)
@@ -257,7 +269,8 @@ def test_handing_back_to_the_bot_deletes_the_details(client: TestClient) -> None
 
 
 def test_erasing_the_conversation_deletes_the_details_of_an_open_case(
-    tracker_db: TrackerDB, client: TestClient  # noqa: F811
+    tracker_db: TrackerDB,
+    client: TestClient,
 ) -> None:
     conversation_id, _ = make_case(client)
     kept_conversation, kept_case = make_case(client)
@@ -281,6 +294,7 @@ def test_the_database_cascades_when_a_case_row_goes(client: TestClient) -> None:
 
 
 # ---- staff: own organisation only, audited ----------------------------------------------------------
+
 
 def test_own_staff_see_the_details_in_the_api_and_the_view_is_audited(client: TestClient) -> None:
     make_staff("UWV", "sanne@uwv.example")
@@ -338,8 +352,9 @@ def test_a_transfer_takes_the_request_to_the_new_organisation(client: TestClient
     conversation_id, case_id = make_case(client, UWV_INTAKE)
     _ask(client, conversation_id)
     csrf = login(client, "sanne@uwv.example")
-    moved = client.post(f"/api/staff/cases/{case_id}/transfer", json={"queue": "Gemeente Almere", "note": "bijstand"},
-                        headers=csrf)
+    moved = client.post(
+        f"/api/staff/cases/{case_id}/transfer", json={"queue": "Gemeente Almere", "note": "bijstand"}, headers=csrf
+    )
     assert moved.status_code == 200
     assert client.get(f"/api/staff/cases/{case_id}").status_code == 404
     other = TestClient(client.app)

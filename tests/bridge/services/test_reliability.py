@@ -50,8 +50,10 @@ def _post(client: TestClient, conversation_id: str, **body: Any) -> Any:
 
 def _assert_unavailable_notice(replies: list[dict[str, Any]]) -> None:
     assert replies == [
-        {"text": BOT_UNAVAILABLE_NOTICE,
-         "buttons": [{"title": "Vraag achterlaten voor een medewerker", "payload": LEAVE_QUESTION_PAYLOAD}]}
+        {
+            "text": BOT_UNAVAILABLE_NOTICE,
+            "buttons": [{"title": "Vraag achterlaten voor een medewerker", "payload": LEAVE_QUESTION_PAYLOAD}],
+        }
     ]
 
 
@@ -74,9 +76,7 @@ def test_rasa_down_gives_a_dutch_notice_and_keeps_the_message(client: TestClient
     assert (notice.author, notice.text) == ("system", BOT_UNAVAILABLE_NOTICE)
 
 
-def test_rasa_timeout_gives_the_notice_quickly(
-    client: TestClient, silent_rasa: str
-) -> None:
+def test_rasa_timeout_gives_the_notice_quickly(client: TestClient, silent_rasa: str) -> None:
     slow = RasaClient(silent_rasa, "token", timeout=0.5)
     client.app.dependency_overrides[get_rasa] = lambda: slow  # type: ignore[attr-defined]
     conversation_id = _new_conversation(client)
@@ -117,8 +117,7 @@ def test_leave_question_button_opens_a_storing_case(client: TestClient, rasa: Sc
 
     listed = client.get("/api/handoffs", headers={"Authorization": f"Bearer {STAFF_TOKEN}"}).json()
     [case] = listed["data"]
-    assert (case["conversation_id"], case["reden"], case["queue"]) == (
-        conversation_id, "storing", "Elke Deur algemeen")
+    assert (case["conversation_id"], case["reden"], case["queue"]) == (conversation_id, "storing", "Elke Deur algemeen")
     assert client.get(f"/api/conversations/{conversation_id}").json()["status"] == "wacht_op_medewerker"
     # Every user message has now reached a recipient: the medewerker's transcript.
     assert all(m.delivered for m in _messages(conversation_id))
@@ -153,21 +152,35 @@ def test_empty_answer_with_a_healthy_action_server_stays_empty(client: TestClien
     with get_sessionmaker()() as session:
         conversation = session.get(Conversation, conversation_id)
         assert conversation is not None
-        turn = handle_user_message(session, rasa, conversation, text="hm", payload=None,  # type: ignore[arg-type]
-                                   actions_healthy=lambda: True)
+        turn = handle_user_message(
+            session,
+            rasa,
+            conversation,
+            text="hm",
+            payload=None,  # type: ignore[arg-type]
+            actions_healthy=lambda: True,
+        )
     assert turn.replies == []
     assert turn.message_id == _messages(conversation_id)[0].id
 
 
 def test_same_client_message_id_is_stored_once(client: TestClient, rasa: ScriptedRasa) -> None:
     conversation_id = _new_conversation(client)
-    rasa.replies = [{"recipient_id": conversation_id, "text": "Wat is uw rol?",
-                     "buttons": [{"title": "Werkgever", "payload": "/inform_werkgever"}]}]
+    rasa.replies = [
+        {
+            "recipient_id": conversation_id,
+            "text": "Wat is uw rol?",
+            "buttons": [{"title": "Werkgever", "payload": "/inform_werkgever"}],
+        }
+    ]
     first = _post(client, conversation_id, text="hallo", client_message_id="m-1")
     rasa.replies = [{"recipient_id": conversation_id, "text": "iets anders"}]
     second = _post(client, conversation_id, text="hallo", client_message_id="m-1")
-    assert first == second == [{"text": "Wat is uw rol?",
-                                "buttons": [{"title": "Werkgever", "payload": "/inform_werkgever"}]}]
+    assert (
+        first
+        == second
+        == [{"text": "Wat is uw rol?", "buttons": [{"title": "Werkgever", "payload": "/inform_werkgever"}]}]
+    )
     assert rasa.received == [(conversation_id, "hallo")]
     assert [(m.author, m.client_message_id) for m in _messages(conversation_id)] == [("user", "m-1"), ("bot", None)]
 
@@ -228,8 +241,9 @@ def test_concurrent_duplicates_are_stored_once(
 @pytest.mark.parametrize("bad", ["", "x" * 65, "met spatie", "<script>"])
 def test_client_message_id_is_validated(client: TestClient, bad: str) -> None:
     conversation_id = _new_conversation(client)
-    response = client.post(f"/api/conversations/{conversation_id}/messages",
-                           json={"text": "hallo", "client_message_id": bad})
+    response = client.post(
+        f"/api/conversations/{conversation_id}/messages", json={"text": "hallo", "client_message_id": bad}
+    )
     assert response.status_code == 422
 
 
@@ -237,13 +251,27 @@ def test_retry_of_a_message_whose_first_attempt_died_is_sent_once_more(client: T
     conversation_id = _new_conversation(client)
     with get_sessionmaker()() as session:
         # What a bridge killed while Rasa had the message leaves behind: stored, undelivered, no reply.
-        session.add(Message(conversation_id=conversation_id, author="user", text="ik woon in Almere",
-                            delivered=False, client_message_id="crash-1"))
+        session.add(
+            Message(
+                conversation_id=conversation_id,
+                author="user",
+                text="ik woon in Almere",
+                delivered=False,
+                client_message_id="crash-1",
+            )
+        )
         session.commit()
         conversation = session.get(Conversation, conversation_id)
         assert conversation is not None
-        turn = handle_user_message(session, rasa, conversation, text="ik woon in Almere", payload=None,  # type: ignore[arg-type]
-                                   client_message_id="crash-1", duplicate_wait_s=0.0)
+        turn = handle_user_message(
+            session,
+            rasa,
+            conversation,
+            text="ik woon in Almere",
+            payload=None,  # type: ignore[arg-type]
+            client_message_id="crash-1",
+            duplicate_wait_s=0.0,
+        )
     replies = _shown(turn.replies)
     assert replies == [{"text": "Goedendag!", "buttons": []}]
     assert rasa.received == [(conversation_id, "ik woon in Almere")]

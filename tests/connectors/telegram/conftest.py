@@ -38,8 +38,12 @@ class ConnectorProcess:
     def start(self) -> None:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "connectors.telegram"], cwd=PROJECT_ROOT, env=self.env,
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [sys.executable, "-m", "connectors.telegram"],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         log.close()
 
@@ -67,7 +71,10 @@ def linked_conversations(url: str, chat_id: int) -> list[str]:
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            return [str(row[0]) for row in connection.execute(select(chats.c.conversation_id).where(chats.c.chat_id == chat_id))]
+            return [
+                str(row[0])
+                for row in connection.execute(select(chats.c.conversation_id).where(chats.c.chat_id == chat_id))
+            ]
     finally:
         engine.dispose()
 
@@ -87,7 +94,7 @@ def connector_env(system: RunningSystem, fake_api: FakeBotApi, state_dir: Path, 
 
 
 @pytest.fixture
-def connector(system: RunningSystem, fake_api: FakeBotApi, tmp_path: Path) -> Iterator[ConnectorProcess]:  # noqa: F811
+def connector(system: RunningSystem, fake_api: FakeBotApi, tmp_path: Path) -> Iterator[ConnectorProcess]:
     """A running connector in polling mode, pointed at the fake Bot API and the real bridge."""
     process = ConnectorProcess(connector_env(system, fake_api, tmp_path), tmp_path / "telegram.log")
     process.start()

@@ -24,8 +24,15 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 TOKEN = "123456:TEST-token-for-the-fake-api"
-BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Elke Deur", "username": "elkedeur_test_bot",
-            "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
+BOT_USER = {
+    "id": 123456,
+    "is_bot": True,
+    "first_name": "Elke Deur",
+    "username": "elkedeur_test_bot",
+    "can_join_groups": False,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 
 
 def free_port() -> int:
@@ -92,8 +99,13 @@ class FakeBotApi:
         with self.lock:
             self.next_message_id += 1
             message_id = self.next_message_id
-        return {"message_id": message_id, "date": int(time.time()), "chat": {"id": chat_id, "type": "private"},
-                "from": self._user(chat_id), **content}
+        return {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": self._user(chat_id),
+            **content,
+        }
 
     def text_update(self, chat_id: int, text: str) -> dict[str, Any]:
         content: dict[str, Any] = {"text": text}
@@ -110,8 +122,13 @@ class FakeBotApi:
         return self._add_update({"message": self._message(chat_id, photo=photo)})
 
     def press(self, chat_id: int, bot_message: dict[str, Any], data: str) -> int:
-        query = {"id": f"cq-{time.monotonic_ns()}", "from": self._user(chat_id), "chat_instance": "ci-1",
-                 "data": data, "message": bot_message}
+        query = {
+            "id": f"cq-{time.monotonic_ns()}",
+            "from": self._user(chat_id),
+            "chat_instance": "ci-1",
+            "data": data,
+            "message": bot_message,
+        }
         return self._add_update({"callback_query": query})
 
     def redeliver_all(self) -> None:
@@ -166,7 +183,9 @@ class FakeBotApi:
                 self.calls.append(Call(method, params))
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
-            return JSONResponse({"ok": False, "error_code": 404, "description": f"Not Found: {method}"}, status_code=404)
+            return JSONResponse(
+                {"ok": False, "error_code": 404, "description": f"Not Found: {method}"}, status_code=404
+            )
         result = await handler(params)
         if isinstance(result, JSONResponse):
             return result
@@ -200,18 +219,29 @@ class FakeBotApi:
         with self.lock:
             if self.fail_next:
                 status = self.fail_next.pop(0)
-                return JSONResponse({"ok": False, "error_code": status, "description": f"Error {status}"}, status_code=status)
+                return JSONResponse(
+                    {"ok": False, "error_code": status, "description": f"Error {status}"}, status_code=status
+                )
             if self.rate_limit_next:
                 retry_after = self.rate_limit_next.pop(0)
                 return JSONResponse(
-                    {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after {retry_after}",
-                     "parameters": {"retry_after": retry_after}},
+                    {
+                        "ok": False,
+                        "error_code": 429,
+                        "description": f"Too Many Requests: retry after {retry_after}",
+                        "parameters": {"retry_after": retry_after},
+                    },
                     status_code=429,
                 )
             self.next_message_id += 1
             message_id = self.next_message_id
-        message = {"message_id": message_id, "date": int(time.time()), "from": BOT_USER,
-                   "chat": {"id": int(params["chat_id"]), "type": "private"}, "text": params.get("text", "")}
+        message = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "from": BOT_USER,
+            "chat": {"id": int(params["chat_id"]), "type": "private"},
+            "text": params.get("text", ""),
+        }
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         return message
@@ -221,14 +251,27 @@ class FakeBotApi:
             self.next_message_id += 1
             message_id = self.next_message_id
         document = params.get("document") or {}
-        return {"message_id": message_id, "date": int(time.time()), "from": BOT_USER,
-                "chat": {"id": int(params["chat_id"]), "type": "private"}, "caption": params.get("caption", ""),
-                "document": {"file_id": f"doc-{message_id}", "file_unique_id": f"doc-{message_id}",
-                             "file_name": document.get("filename") if isinstance(document, dict) else None}}
+        return {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "from": BOT_USER,
+            "chat": {"id": int(params["chat_id"]), "type": "private"},
+            "caption": params.get("caption", ""),
+            "document": {
+                "file_id": f"doc-{message_id}",
+                "file_unique_id": f"doc-{message_id}",
+                "file_name": document.get("filename") if isinstance(document, dict) else None,
+            },
+        }
 
     async def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
-        return {"message_id": int(params.get("message_id") or 0), "date": int(time.time()), "from": BOT_USER,
-                "chat": {"id": int(params.get("chat_id") or 0), "type": "private"}, "text": "…"}
+        return {
+            "message_id": int(params.get("message_id") or 0),
+            "date": int(time.time()),
+            "from": BOT_USER,
+            "chat": {"id": int(params.get("chat_id") or 0), "type": "private"},
+            "text": "…",
+        }
 
     async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
         return True

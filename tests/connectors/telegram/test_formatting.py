@@ -27,7 +27,8 @@ def test_long_replies_are_split_within_telegram_limits() -> None:
 
 
 def test_callback_data_fits_64_bytes_whatever_the_payload() -> None:
-    markup = keyboard(123456789, [{"title": "Transport en logistiek", "payload": '/inform{"sector": "transport_logistiek"}'}])
+    markup = keyboard(
+        123456789, [{"title": "Transport en logistiek", "payload": '/inform{"sector": "transport_logistiek"}'}]
+    )
     data = markup.inline_keyboard[0][0].callback_data
     assert data == "123456789:0" and len(str(data).encode()) <= 64
-

@@ -65,16 +65,20 @@ def _answers(url: str) -> bool:
 
 
 @pytest.fixture
-def instances(
-    system: RunningSystem, fake_api: FakeBotApi, database_url: str, tmp_path: Path
-) -> Iterator[Instances]:
+def instances(system: RunningSystem, fake_api: FakeBotApi, database_url: str, tmp_path: Path) -> Iterator[Instances]:
     """Two webhook instances on one state database (`database_url`: a SQLite file or PostgreSQL)."""
     processes, urls = [], []
     for index in range(2):
         port = free_port()
         env = connector_env(
-            system, fake_api, tmp_path, TELEGRAM_WEBHOOK_URL=PUBLIC_URL, TELEGRAM_WEBHOOK_SECRET=SECRET,
-            TELEGRAM_WEBHOOK_PORT=str(port), TELEGRAM_STATE_URL=database_url, TELEGRAM_SWEEP_SECONDS="1",
+            system,
+            fake_api,
+            tmp_path,
+            TELEGRAM_WEBHOOK_URL=PUBLIC_URL,
+            TELEGRAM_WEBHOOK_SECRET=SECRET,
+            TELEGRAM_WEBHOOK_PORT=str(port),
+            TELEGRAM_STATE_URL=database_url,
+            TELEGRAM_SWEEP_SECONDS="1",
         )
         processes.append(ConnectorProcess(env, tmp_path / f"instance-{index + 1}.log"))
         urls.append(f"http://127.0.0.1:{port}/telegram/webhook")
@@ -86,7 +90,8 @@ def instances(
         for url in urls:
             fake_api.wait_for(lambda url=url: _answers(url), timeout=15, what=f"the webhook server at {url}")
         fake_api.wait_for(
-            lambda: all("telegram_events_connected" in p.log() for p in processes), timeout=15,
+            lambda: all("telegram_events_connected" in p.log() for p in processes),
+            timeout=15,
             what="both instances following the bridge's events",
         )
         yield running
@@ -128,7 +133,9 @@ def conversation(system: RunningSystem, instances: Instances, chat_id: int) -> d
 
 def shown(conversation: dict[str, Any]) -> list[dict[str, Any]]:
     """The messages the person should see in the chat (the bot's, staff's and system's, with content)."""
-    return [m for m in conversation["messages"] if m["author"] != "user" and ((m["text"] or "").strip() or m["buttons"])]
+    return [
+        m for m in conversation["messages"] if m["author"] != "user" and ((m["text"] or "").strip() or m["buttons"])
+    ]
 
 
 def test_an_update_sent_to_both_instances_is_handled_once(
@@ -153,8 +160,10 @@ def handed_over(system: RunningSystem, fake: FakeBotApi, instances: Instances, c
     """A chat whose case a medewerker (Sanne) has claimed, the 'joined' notice delivered: (case id, medewerker)."""
     assert instances.post(0, new_update(fake, chat, "/medewerker")) == 200
     fake.wait_for(
-        lambda: linked_conversations(instances.state_url, chat)
-        and conversation(system, instances, chat)["status"] == "wacht_op_medewerker",
+        lambda: (
+            linked_conversations(instances.state_url, chat)
+            and conversation(system, instances, chat)["status"] == "wacht_op_medewerker"
+        ),
         what="the handoff",
     )
     settle(fake, chat)
@@ -176,8 +185,9 @@ def test_a_staff_reply_reaches_the_chat_once_though_both_instances_follow_the_ev
         replies = [f"Goedemiddag, dit is bericht {n} van de medewerker." for n in range(1, 4)]
         for reply in replies:
             medewerker.reply(case_id, reply)
-        fake_api.wait_for(lambda: any(replies[-1] in t for t in sent_texts(fake_api, chat)), timeout=5,
-                          what="the last staff reply")
+        fake_api.wait_for(
+            lambda: any(replies[-1] in t for t in sent_texts(fake_api, chat)), timeout=5, what="the last staff reply"
+        )
         first_at = next(c.at for c in fake_api.sent_to(chat) if replies[0] in str(c.params["text"]))
     finally:
         medewerker.close()
@@ -201,15 +211,21 @@ def test_a_reply_telegram_did_not_take_is_sent_later_once_and_a_refused_one_is_s
         # Telegram is down for one call: the message stays wanted, an instance's sweep sends it.
         fake_api.fail_next = [502]
         medewerker.reply(case_id, "Ik kijk het voor u na.")
-        fake_api.wait_for(lambda: sent_texts(fake_api, chat).count("<b>Medewerker:</b> Ik kijk het voor u na.") == 2,
-                          timeout=15, what="the send that failed, and the sweep's")
+        fake_api.wait_for(
+            lambda: sent_texts(fake_api, chat).count("<b>Medewerker:</b> Ik kijk het voor u na.") == 2,
+            timeout=15,
+            what="the send that failed, and the sweep's",
+        )
         # Telegram refuses one for good (403, e.g. blocked): skipped, the next one still arrives.
         settle(fake_api, chat)
         fake_api.fail_next = [403]
         medewerker.reply(case_id, "Dit bericht weigert Telegram.")
         medewerker.reply(case_id, "Dit bericht komt aan.")
-        fake_api.wait_for(lambda: "<b>Medewerker:</b> Dit bericht komt aan." in sent_texts(fake_api, chat),
-                          timeout=15, what="the message after the refused one")
+        fake_api.wait_for(
+            lambda: "<b>Medewerker:</b> Dit bericht komt aan." in sent_texts(fake_api, chat),
+            timeout=15,
+            what="the message after the refused one",
+        )
     finally:
         medewerker.close()
     settle(fake_api, chat, quiet=3.0)
@@ -217,7 +233,9 @@ def test_a_reply_telegram_did_not_take_is_sent_later_once_and_a_refused_one_is_s
     assert texts.count("<b>Medewerker:</b> Ik kijk het voor u na.") == 2, "one refused call, then delivered once"
     assert texts.count("<b>Medewerker:</b> Dit bericht weigert Telegram.") == 1, "tried once, never again"
     assert texts.count("<b>Medewerker:</b> Dit bericht komt aan.") == 1
-    assert texts.index("<b>Medewerker:</b> Dit bericht weigert Telegram.") < texts.index("<b>Medewerker:</b> Dit bericht komt aan.")
+    assert texts.index("<b>Medewerker:</b> Dit bericht weigert Telegram.") < texts.index(
+        "<b>Medewerker:</b> Dit bericht komt aan."
+    )
     assert instances.log_count("telegram_push_failed") == 2
 
 
@@ -229,17 +247,20 @@ def test_first_messages_of_a_new_chat_at_both_instances_make_one_conversation(
     chats = [next(_chat_ids) for _ in range(6)]
     for chat in chats:
         first, second = new_update(fake_api, chat, "Goedemiddag"), new_update(fake_api, chat, "Ik zoek werk in Almere")
-        assert race(lambda: instances.post(0, first), lambda: instances.post(1, second)) == [200, 200]
+        assert race(lambda: instances.post(0, first), lambda: instances.post(1, second)) == [200, 200]  # noqa: B023 (called in this iteration)
     for chat in chats:
         fake_api.wait_for(
-            lambda chat=chat: len([m for m in conversation(system, instances, chat)["messages"] if m["author"] == "user"]) == 2,
+            lambda chat=chat: (
+                len([m for m in conversation(system, instances, chat)["messages"] if m["author"] == "user"]) == 2
+            ),
             what="both messages in one conversation",
         )
         settle(fake_api, chat)
         assert len(linked_conversations(instances.state_url, chat)) == 1
         stored = conversation(system, instances, chat)
         assert sorted(m["text"] for m in stored["messages"] if m["author"] == "user") == [
-            "Goedemiddag", "Ik zoek werk in Almere",
+            "Goedemiddag",
+            "Ik zoek werk in Almere",
         ]
         assert len(fake_api.sent_to(chat)) == len(shown(stored)), "every reply once, from whichever instance"
     print(f"conversation link races lost (and resolved): {instances.log_count('telegram_conversation_link_lost')} of 6")

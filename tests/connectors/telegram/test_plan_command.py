@@ -52,11 +52,15 @@ def test_plan_command_sends_the_pdf_and_the_link(
 ) -> None:
     # Before any conversation or advice: a friendly answer, no document.
     fake_api.send_text(CHAT, "/plan")
-    fake_api.wait_for(lambda: any(NO_PLAN_YET in str(c.params.get("text")) for c in fake_api.sent_to(CHAT)),
-                      timeout=30, what="the no-plan-yet answer")
+    fake_api.wait_for(
+        lambda: any(NO_PLAN_YET in str(c.params.get("text")) for c in fake_api.sent_to(CHAT)),
+        timeout=30,
+        what="the no-plan-yet answer",
+    )
     fake_api.send_text(CHAT, "Ik ben mijn baan kwijt")
-    fake_api.wait_for(lambda: linked_conversations(state_url(plan_connector.env), CHAT), timeout=30,
-                      what="the chat's conversation")
+    fake_api.wait_for(
+        lambda: linked_conversations(state_url(plan_connector.env), CHAT), timeout=30, what="the chat's conversation"
+    )
     [conversation_id] = linked_conversations(state_url(plan_connector.env), CHAT)
     hand_over(plan_bridge, conversation_id)  # the intake the action server sends with the handoff
 

@@ -23,7 +23,9 @@ class FakeBridge:
     async def create_conversation(self) -> str:
         return "conv-1"
 
-    async def send(self, conversation_id: str, *, text: str | None = None, payload: str | None = None) -> dict[str, Any]:
+    async def send(
+        self, conversation_id: str, *, text: str | None = None, payload: str | None = None
+    ) -> dict[str, Any]:
         return self.answers.pop(0)
 
     async def conversation(self, conversation_id: str) -> dict[str, Any]:
@@ -76,7 +78,11 @@ def test_a_message_in_between_is_not_skipped(tmp_path: Path) -> None:
         _turn(bridge, 4, _message(5, "system", "Uw bericht is doorgegeven."))
         asyncio.run(relay.relay(bot, CHAT, text="nog iets"))  # type: ignore[arg-type]
         assert bridge.reads == 1
-        assert bot.sent == ["Goedendag!", "<b>Medewerker:</b> Sanne hier.", "<b>Melding:</b> Uw bericht is doorgegeven."]
+        assert bot.sent == [
+            "Goedendag!",
+            "<b>Medewerker:</b> Sanne hier.",
+            "<b>Melding:</b> Uw bericht is doorgegeven.",
+        ]
     finally:
         store.close()
 

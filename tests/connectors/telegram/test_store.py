@@ -53,7 +53,7 @@ def race(*calls: Callable[[], T]) -> list[T]:
 def test_each_update_is_claimed_by_exactly_one_instance(two_stores: tuple[Store, Store]) -> None:
     first, second = two_stores
     for update_id in range(1000, 1030):
-        claims = race(lambda: first.claim_update(update_id), lambda: second.claim_update(update_id))
+        claims = race(lambda: first.claim_update(update_id), lambda: second.claim_update(update_id))  # noqa: B023 (called in this iteration)
         assert sorted(claims) == [False, True], f"update {update_id}: {claims}"
     assert first.claim_update(1000) is False and second.claim_update(1029) is False
 
@@ -63,7 +63,7 @@ def test_first_messages_of_a_new_chat_at_two_instances_end_in_one_conversation(
 ) -> None:
     first, second = two_stores
     for chat_id in range(-1_000_000_000_005, -1_000_000_000_000):  # 64-bit ids, as Telegram's
-        a, b = race(lambda: first.link(chat_id, f"conv-a{chat_id}"), lambda: second.link(chat_id, f"conv-b{chat_id}"))
+        a, b = race(lambda: first.link(chat_id, f"conv-a{chat_id}"), lambda: second.link(chat_id, f"conv-b{chat_id}"))  # noqa: B023
         assert a == b, "both instances use the conversation that won"
         assert a.conversation_id in (f"conv-a{chat_id}", f"conv-b{chat_id}") and a.chat_id == chat_id
     engine = create_engine(database_url)
@@ -162,7 +162,10 @@ def test_state_of_the_single_file_connector_is_taken_over(tmp_path: Path) -> Non
     try:
         with engine.connect() as connection:
             assert set(inspect(connection).get_table_names()) == {
-                "telegram_chats", "telegram_updates", "telegram_meta", "telegram_alembic_version"
+                "telegram_chats",
+                "telegram_updates",
+                "telegram_meta",
+                "telegram_alembic_version",
             }
     finally:
         engine.dispose()

@@ -35,8 +35,13 @@ def new_chat() -> int:
 
 def wait_sent(fake: FakeBotApi, chat_id: int, count: int, timeout: float = 60.0) -> list[Any]:
     """Wait until at least `count` messages went to the chat; returns them."""
-    return list(fake.wait_for(lambda: len(fake.sent_to(chat_id)) >= count and fake.sent_to(chat_id), timeout,
-                              f"{count} messages to the chat"))
+    return list(
+        fake.wait_for(
+            lambda: len(fake.sent_to(chat_id)) >= count and fake.sent_to(chat_id),
+            timeout,
+            f"{count} messages to the chat",
+        )
+    )
 
 
 def chat_conversation(connector: ConnectorProcess, chat_id: int) -> str:
@@ -67,8 +72,12 @@ def test_start_buttons_handoff_and_live_staff_reply(
 
     # Press the "werkgever" button (or the last one): the query is answered, the keyboard removed.
     row = next((r for r in keyboard if "werkgever" in r[0]["text"].lower()), keyboard[-1])
-    bot_message = {"message_id": 77, "date": int(time.time()), "chat": {"id": chat, "type": "private"},
-                   "text": greeting.params["text"]}
+    bot_message = {
+        "message_id": 77,
+        "date": int(time.time()),
+        "chat": {"id": chat, "type": "private"},
+        "text": greeting.params["text"],
+    }
     before = settle(fake_api, chat)
     fake_api.press(chat, bot_message, row[0]["callback_data"])
     fake_api.wait_for(lambda: fake_api.calls_of("answerCallbackQuery"), what="answerCallbackQuery")
@@ -76,8 +85,10 @@ def test_start_buttons_handoff_and_live_staff_reply(
     wait_sent(fake_api, chat, before + 1)
     conversation = conversation_of(system, connector, chat)
     assert conversation["channel"] == "telegram"
-    assert any(m["author"] == "user" and m["payload"] == _payload_of(conversation, row[0]["text"])
-               for m in conversation["messages"])
+    assert any(
+        m["author"] == "user" and m["payload"] == _payload_of(conversation, row[0]["text"])
+        for m in conversation["messages"]
+    )
 
     # Free text, then /medewerker: the bridge hands the case over.
     before = settle(fake_api, chat)
@@ -96,13 +107,17 @@ def test_start_buttons_handoff_and_live_staff_reply(
     medewerker = Medewerker(system, case["queue"], name="Sanne")
     try:
         medewerker.claim(case["id"])
-        fake_api.wait_for(lambda: any("Sanne" in t for t in sent_texts(fake_api, chat)), timeout=5,
-                          what="the 'medewerker joined' notice")
+        fake_api.wait_for(
+            lambda: any("Sanne" in t for t in sent_texts(fake_api, chat)),
+            timeout=5,
+            what="the 'medewerker joined' notice",
+        )
         started = time.monotonic()
         medewerker.reply(case["id"], "Goedemiddag, ik help u verder. Zie https://www.werk.nl & <b>dit</b>.")
         arrived = fake_api.wait_for(
             lambda: [c for c in fake_api.sent_to(chat) if "ik help u verder" in str(c.params["text"])],
-            timeout=5, what="the staff reply",
+            timeout=5,
+            what="the staff reply",
         )[0]
         latency = arrived.at - started
         assert latency < 1.0, f"staff reply took {latency:.2f} s"
@@ -130,7 +145,9 @@ def _payload_of(conversation: dict[str, Any], title: str) -> str:
     raise AssertionError(f"no button {title!r}")
 
 
-def test_non_text_gets_a_polite_answer(system: RunningSystem, fake_api: FakeBotApi, connector: ConnectorProcess) -> None:
+def test_non_text_gets_a_polite_answer(
+    system: RunningSystem, fake_api: FakeBotApi, connector: ConnectorProcess
+) -> None:
     chat = new_chat()
     fake_api.send_photo(chat)
     [answer] = wait_sent(fake_api, chat, 1)
@@ -225,8 +242,14 @@ def test_webhook_mode_checks_the_secret(system: RunningSystem, fake_api: FakeBot
     secret = "webhook-secret-0123456789"
     url = f"http://127.0.0.1:{port}/telegram/webhook"
     process = ConnectorProcess(
-        connector_env(system, fake_api, tmp_path, TELEGRAM_WEBHOOK_URL=url, TELEGRAM_WEBHOOK_SECRET=secret,
-                      TELEGRAM_WEBHOOK_PORT=str(port)),
+        connector_env(
+            system,
+            fake_api,
+            tmp_path,
+            TELEGRAM_WEBHOOK_URL=url,
+            TELEGRAM_WEBHOOK_SECRET=secret,
+            TELEGRAM_WEBHOOK_PORT=str(port),
+        ),
         tmp_path / "webhook.log",
     )
     process.start()

@@ -22,13 +22,19 @@ def _new_conversation(client: TestClient) -> str:
 
 def _messages(conversation_id: str) -> list[Message]:
     with get_sessionmaker()() as session:
-        return list(session.scalars(select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)))
+        return list(
+            session.scalars(select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id))
+        )
 
 
 def test_message_goes_to_rasa_and_replies_come_back(client: TestClient, rasa: ScriptedRasa) -> None:
     conversation_id = _new_conversation(client)
     rasa.replies = [
-        {"recipient_id": conversation_id, "text": "Wie bent u?", "buttons": [{"title": "Werkgever", "payload": "/inform_werkgever"}]}
+        {
+            "recipient_id": conversation_id,
+            "text": "Wie bent u?",
+            "buttons": [{"title": "Werkgever", "payload": "/inform_werkgever"}],
+        }
     ]
     response = client.post(f"/api/conversations/{conversation_id}/messages", json={"text": "hallo"})
     assert response.status_code == 200
@@ -41,8 +47,14 @@ def test_message_goes_to_rasa_and_replies_come_back(client: TestClient, rasa: Sc
     # The stored ids come along (issue 19), so a channel renders and de-duplicates without a GET.
     assert response.json() == {
         "message_id": stored[0].id,
-        "replies": [{"id": stored[1].id, "author": "bot", "text": "Wie bent u?",
-                     "buttons": [{"title": "Werkgever", "payload": "/inform_werkgever"}]}],
+        "replies": [
+            {
+                "id": stored[1].id,
+                "author": "bot",
+                "text": "Wie bent u?",
+                "buttons": [{"title": "Werkgever", "payload": "/inform_werkgever"}],
+            }
+        ],
     }
     assert client.get(f"/api/conversations/{conversation_id}").json()["messages"][1]["id"] == stored[1].id
 
@@ -58,8 +70,9 @@ def test_the_replies_of_one_message_are_stored_in_one_commit(client: TestClient,
     listener = lambda session: visible_after_commit.append(len(_messages(conversation_id)))  # noqa: E731
     event.listen(Session, "after_commit", listener)
     try:
-        replies = client.post(f"/api/conversations/{conversation_id}/messages",
-                              json={"text": "bel 0612345678"}).json()["replies"]
+        replies = client.post(f"/api/conversations/{conversation_id}/messages", json={"text": "bel 0612345678"}).json()[
+            "replies"
+        ]
     finally:
         event.remove(Session, "after_commit", listener)
     assert [r["author"] for r in replies] == ["system", "bot", "bot"]  # the privacy notice, then Rasa's two
@@ -115,7 +128,10 @@ def test_after_handoff_messages_go_to_staff_not_rasa(client: TestClient, rasa: S
     conversation_id = _new_conversation(client)
     created = client.post(
         "/internal/handoffs",
-        json={"conversation_id": conversation_id, "intake": {"rol": "werkzoekende", "uitkering": "ww", "arrangeur": "uwv"}},
+        json={
+            "conversation_id": conversation_id,
+            "intake": {"rol": "werkzoekende", "uitkering": "ww", "arrangeur": "uwv"},
+        },
         headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
     )
     assert created.status_code == 201

@@ -100,7 +100,9 @@ def test_staff_messages_helper_yields_only_staff_and_system_messages() -> None:
             while hub.subscriber_count(events.conversation_topic("c1")) == 0:
                 await asyncio.sleep(0.01)
             for author in ("user", "bot", "staff"):
-                hub.publish(events.conversation_topic("c1"), {"type": "message", "message": {"author": author, "text": author}})
+                hub.publish(
+                    events.conversation_topic("c1"), {"type": "message", "message": {"author": author, "text": author}}
+                )
             message = await asyncio.wait_for(first, 2)
             await stream.aclose()
             return [message["text"]]
@@ -113,7 +115,9 @@ def test_staff_messages_helper_yields_only_staff_and_system_messages() -> None:
 # --- the channel contract: GET /api/conversations/{id}/events ---------------------------------
 
 
-def test_catch_up_sends_stored_messages_after_the_given_id_then_the_status(client: TestClient, rasa: ScriptedRasa) -> None:
+def test_catch_up_sends_stored_messages_after_the_given_id_then_the_status(
+    client: TestClient, rasa: ScriptedRasa
+) -> None:
     conversation_id = client.post("/api/conversations").json()["id"]
     rasa.replies = [{"text": "Wie bent u?", "buttons": [{"title": "Werkgever", "payload": "/inform_werkgever"}]}]
     client.post(f"/api/conversations/{conversation_id}/messages", json={"text": "hallo"})
@@ -147,16 +151,27 @@ def test_live_events_through_a_whole_handoff(client: TestClient) -> None:
         assert receive(ws) == {"type": "typing", "author": "bot"}
         receive_until(ws, "message", author="bot", text="Goedendag!")
 
-        client.post("/internal/handoffs", headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
-                    json={"conversation_id": conversation_id, "intake": {"arrangeur": "uwv"}})
+        client.post(
+            "/internal/handoffs",
+            headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
+            json={"conversation_id": conversation_id, "intake": {"arrangeur": "uwv"}},
+        )
         assert receive_until(ws, "status") == {
-            "type": "status", "status": "wacht_op_medewerker", "queue": "UWV", "staff_name": None
+            "type": "status",
+            "status": "wacht_op_medewerker",
+            "queue": "UWV",
+            "staff_name": None,
         }
 
         csrf = login(client, "sanne@uwv.example")
         case_id = client.get("/api/staff/queue").json()["data"][0]["id"]
         client.post(f"/api/staff/cases/{case_id}/claim", headers=csrf)
-        assert receive_until(ws, "status") == {"type": "status", "status": "medewerker", "queue": "UWV", "staff_name": "Sanne"}
+        assert receive_until(ws, "status") == {
+            "type": "status",
+            "status": "medewerker",
+            "queue": "UWV",
+            "staff_name": "Sanne",
+        }
         assert "Sanne van UWV" in receive_until(ws, "message", author="system")["message"]["text"]
 
         client.post(f"/api/staff/cases/{case_id}/typing", headers=csrf)
@@ -207,8 +222,11 @@ def test_channel_stream_needs_the_service_token(client: TestClient) -> None:
 def test_channel_stream_pushes_staff_messages_of_every_conversation_on_the_channel(client: TestClient) -> None:
     make_staff("UWV", "sanne@uwv.example")
     telegram = client.post("/api/conversations", json={"channel": "telegram"}).json()["id"]
-    client.post("/internal/handoffs", headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
-                json={"conversation_id": telegram, "intake": {"arrangeur": "uwv"}})
+    client.post(
+        "/internal/handoffs",
+        headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
+        json={"conversation_id": telegram, "intake": {"arrangeur": "uwv"}},
+    )
     csrf = login(client, "sanne@uwv.example")
     case_id = client.get("/api/staff/queue").json()["data"][0]["id"]
     client.post(f"/api/staff/cases/{case_id}/messages", json={"text": "Gemist bericht"}, headers=csrf)

@@ -31,7 +31,9 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 
 def test_employer_in_almere_asking_loonkostensubsidie(client: TestClient) -> None:
-    r = client.get("/api/regelingen", params={"rol": "werkgever", "behoefte": "loonkostensubsidie", "gemeente": "Almere"})
+    r = client.get(
+        "/api/regelingen", params={"rol": "werkgever", "behoefte": "loonkostensubsidie", "gemeente": "Almere"}
+    )
     assert r.status_code == 200
     body = r.json()
     first = body["regelingen"][0]
@@ -45,7 +47,9 @@ def test_employer_in_almere_asking_loonkostensubsidie(client: TestClient) -> Non
 
 
 def test_werkende_in_techniek_gets_slim_and_funds(client: TestClient) -> None:
-    body = client.get("/api/regelingen", params={"rol": "werkende", "sector": "techniek", "behoefte": "scholing"}).json()
+    body = client.get(
+        "/api/regelingen", params={"rol": "werkende", "sector": "techniek", "behoefte": "scholing"}
+    ).json()
     assert body["regelingen"][0]["slug"] == "slim-scholingssubsidie"
     assert {"oom", "wij-techniek", "a-en-o-metalektro"} <= {f["slug"] for f in body["oo_fondsen"]}
     assert body["sector"]["sector"] == "techniek"
@@ -114,7 +118,12 @@ def test_rekenhulp_endpoint(client: TestClient) -> None:
     assert body["opbouw"] == {"loonkostensubsidie": 1239.17, "werkgeverslasten": 291.21, "maximum_bereikt": False}
     assert "loonwaardemeting" in body["voorbehoud"]
     assert body["waarschuwingen"]  # WML of 1 Jan 2026 may be outdated on 23 Nov 2026
-    assert client.post("/api/rekenhulp/loonkostensubsidie", json={"loonwaarde_procent": 150, "uren_per_week": 36}).status_code == 422
+    assert (
+        client.post(
+            "/api/rekenhulp/loonkostensubsidie", json={"loonwaarde_procent": 150, "uren_per_week": 36}
+        ).status_code
+        == 422
+    )
 
 
 @pytest.mark.parametrize("field", ["wml_per_uur", "brutoloon_per_maand"])
@@ -125,7 +134,11 @@ def test_rekenhulp_refuses_astronomic_amounts(client: TestClient, field: str) ->
 
 
 def test_situatie_words_steer_the_ranking_and_each_card_says_why(client: TestClient) -> None:
-    params = {"rol": "werkgever", "behoefte": "personeel_vinden", "situatie": "Ik wil iemand met een arbeidsbeperking aannemen."}
+    params = {
+        "rol": "werkgever",
+        "behoefte": "personeel_vinden",
+        "situatie": "Ik wil iemand met een arbeidsbeperking aannemen.",
+    }
     body = client.get("/api/regelingen", params=params).json()
     assert body["kenmerken"] == ["arbeidsbeperking"]
     top = body["regelingen"][:3]
@@ -135,7 +148,9 @@ def test_situatie_words_steer_the_ranking_and_each_card_says_why(client: TestCli
     plain = client.get("/api/regelingen", params={"rol": "werkgever", "behoefte": "personeel_vinden"}).json()
     assert plain["kenmerken"] == [] and plain["regelingen"][0]["slug"] != "no-riskpolis"
     # A known trait can be passed as is; an unknown one is refused; the words have a length limit.
-    assert client.get("/api/regelingen", params={**params, "situatie": None, "kenmerk": "arbeidsbeperking"}).json()["kenmerken"] == ["arbeidsbeperking"]
+    assert client.get("/api/regelingen", params={**params, "situatie": None, "kenmerk": "arbeidsbeperking"}).json()[
+        "kenmerken"
+    ] == ["arbeidsbeperking"]
     assert client.get("/api/regelingen", params={"kenmerk": "rijk"}).status_code == 422
     assert client.get("/api/regelingen", params={"situatie": "x" * 2001}).status_code == 422
 
@@ -151,7 +166,9 @@ def test_rekenhulp_takes_an_optional_age_and_shows_the_minimumloon_used(client: 
     assert body["uitgangspunten"]["leeftijd"] == 19
     assert body["indicatie_per_maand"] == 918.64
     assert any("19 jaar" in t for t in body["toelichting"])
-    zonder = client.post("/api/rekenhulp/loonkostensubsidie", json={"loonwaarde_procent": 50, "uren_per_week": 36}).json()
+    zonder = client.post(
+        "/api/rekenhulp/loonkostensubsidie", json={"loonwaarde_procent": 50, "uren_per_week": 36}
+    ).json()
     assert zonder["uitgangspunten"]["leeftijd"] is None
     assert any("jonger dan 21" in t for t in zonder["toelichting"])
     too_young = {"loonwaarde_procent": 50, "uren_per_week": 36, "leeftijd": 14}

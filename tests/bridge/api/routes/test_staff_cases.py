@@ -86,8 +86,13 @@ def test_other_organisation_cannot_see_or_touch_a_case(client: TestClient) -> No
         other = TestClient(client.app)
         csrf = login(other, role_email)
         assert other.get(f"/api/staff/cases/{uwv_case}").status_code == 404
-        for action, body in (("claim", None), ("messages", {"text": "hoi"}), ("handback", None),
-                             ("close", {"outcome": "geholpen"}), ("transfer", {"queue": "Gemeente Almere", "note": "x"})):
+        for action, body in (
+            ("claim", None),
+            ("messages", {"text": "hoi"}),
+            ("handback", None),
+            ("close", {"outcome": "geholpen"}),
+            ("transfer", {"queue": "Gemeente Almere", "note": "x"}),
+        ):
             response = other.post(f"/api/staff/cases/{uwv_case}/{action}", json=body, headers=csrf)
             assert response.status_code == 404, (role_email, action)
         assert other.get("/api/staff/queue").json()["count"] == 0
@@ -133,8 +138,13 @@ def test_transfer_moves_case_with_intake_and_note(client: TestClient, rasa: Scri
     login(gemeente, "piet@almere.example")
     [case] = gemeente.get("/api/staff/queue").json()["data"]
     assert case["id"] == case_id
-    assert case["intake"] == {**UWV_INTAKE, "sector": None, "behoefte": None, "contact": None,
-                              "transcript_url": f"/api/conversations/{conversation_id}"}
+    assert case["intake"] == {
+        **UWV_INTAKE,
+        "sector": None,
+        "behoefte": None,
+        "contact": None,
+        "transcript_url": f"/api/conversations/{conversation_id}",
+    }
     assert case["transferred_from"] == "UWV"
     assert case["note"] == "Bijstand loopt nog; gemeente is arrangeur."
     assert case["claimed_by"] is None
@@ -146,12 +156,24 @@ def test_transfer_to_unknown_or_same_organisation_is_refused(client: TestClient)
     make_staff("UWV", "sanne@uwv.example")
     _, case_id = make_case(client)
     csrf = login(client, "sanne@uwv.example")
-    assert client.post(f"/api/staff/cases/{case_id}/transfer", json={"queue": "Bestaat Niet", "note": "x"},
-                       headers=csrf).status_code == 409
-    assert client.post(f"/api/staff/cases/{case_id}/transfer", json={"queue": "UWV", "note": "x"},
-                       headers=csrf).status_code == 409
-    assert client.post(f"/api/staff/cases/{case_id}/transfer", json={"queue": "Gemeente Almere", "note": "  "},
-                       headers=csrf).status_code == 422
+    assert (
+        client.post(
+            f"/api/staff/cases/{case_id}/transfer", json={"queue": "Bestaat Niet", "note": "x"}, headers=csrf
+        ).status_code
+        == 409
+    )
+    assert (
+        client.post(
+            f"/api/staff/cases/{case_id}/transfer", json={"queue": "UWV", "note": "x"}, headers=csrf
+        ).status_code
+        == 409
+    )
+    assert (
+        client.post(
+            f"/api/staff/cases/{case_id}/transfer", json={"queue": "Gemeente Almere", "note": "  "}, headers=csrf
+        ).status_code
+        == 422
+    )
 
 
 def test_handback_resumes_the_bot_with_the_staff_part_in_the_tracker(client: TestClient, rasa: ScriptedRasa) -> None:
@@ -188,15 +210,20 @@ def test_close_with_outcome(client: TestClient, rasa: ScriptedRasa) -> None:
     make_staff("UWV", "sanne@uwv.example")
     conversation_id, case_id = make_case(client)
     csrf = login(client, "sanne@uwv.example")
-    assert client.post(f"/api/staff/cases/{case_id}/close", json={"outcome": "weet_niet"}, headers=csrf).status_code == 422
-    closed = client.post(f"/api/staff/cases/{case_id}/close", json={"outcome": "geholpen", "note": "Afspraak gemaakt"},
-                         headers=csrf)
+    assert (
+        client.post(f"/api/staff/cases/{case_id}/close", json={"outcome": "weet_niet"}, headers=csrf).status_code == 422
+    )
+    closed = client.post(
+        f"/api/staff/cases/{case_id}/close", json={"outcome": "geholpen", "note": "Afspraak gemaakt"}, headers=csrf
+    )
     assert closed.status_code == 200
     detail = client.get(f"/api/staff/cases/{case_id}").json()
     assert (detail["status"], detail["outcome"], detail["outcome_note"]) == ("gesloten", "geholpen", "Afspraak gemaakt")
     assert detail["closed_at"] is not None
     assert client.get(f"/api/conversations/{conversation_id}").json()["status"] == "gesloten"
-    assert client.post(f"/api/staff/cases/{case_id}/messages", json={"text": "nog iets"}, headers=csrf).status_code == 409
+    assert (
+        client.post(f"/api/staff/cases/{case_id}/messages", json={"text": "nog iets"}, headers=csrf).status_code == 409
+    )
     assert client.get("/api/staff/queue").json()["count"] == 0
     # The person writes again: the bot answers.
     client.post(f"/api/conversations/{conversation_id}/messages", json={"text": "hallo?"})
@@ -208,8 +235,9 @@ def test_reply_templates_belong_to_the_organisation(client: TestClient) -> None:
     make_staff("UWV", "sanne@uwv.example")
     make_staff("Gemeente Almere", "piet@almere.example")
     csrf = login(client, "sanne@uwv.example")
-    created = client.post("/api/staff/templates", json={"title": "Welkom", "body": "Goedemiddag, ik help u."},
-                          headers=csrf)
+    created = client.post(
+        "/api/staff/templates", json={"title": "Welkom", "body": "Goedemiddag, ik help u."}, headers=csrf
+    )
     assert created.status_code == 201
     assert [t["title"] for t in client.get("/api/staff/templates").json()] == ["Welkom"]
     other = TestClient(client.app)
@@ -224,8 +252,12 @@ def test_only_a_beheerder_creates_accounts_and_only_coordinators_read_the_audit_
     make_staff("UWV", "sanne@uwv.example")
     make_staff("Elke Deur algemeen", "beheer@elkedeur.example", role=StaffRole.BEHEERDER)
     csrf = login(client, "sanne@uwv.example")
-    body = {"organisation": "UWV", "email": "nieuw@uwv.example", "display_name": "Nieuw",
-            "password": "een-lang-wachtwoord-1"}
+    body = {
+        "organisation": "UWV",
+        "email": "nieuw@uwv.example",
+        "display_name": "Nieuw",
+        "password": "een-lang-wachtwoord-1",
+    }
     assert client.post("/api/staff/accounts", json=body, headers=csrf).status_code == 403
     assert client.get("/api/staff/audit").status_code == 403
     admin = TestClient(client.app)
