@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -19,18 +20,20 @@ from bridge.console import monitor as console_monitor
 from bridge.console import routes as console
 from bridge.core.config import PROJECT_ROOT, get_settings
 from bridge.core.db import get_engine
-from bridge.core.logging import configure_logging
-from bridge.core.security import install_security
+from bridge.core.logging import configure_logging, log_event
+from bridge.core.security import install_security, path_label
 from bridge.plan import render as plan_render
 from bridge.plan import routes as plan_routes
 from bridge.privacy.retention import start_retention, stop_retention
 from bridge.privacy.tracker_store import RasaTrackerStore
+from bridge.schemas.conversation import MAX_MESSAGE_LENGTH
 from bridge.services.cases import CaseConflict
 from bridge.services.events import set_event_hub
 from bridge.services.events_redis import RedisEventHub
 from bridge.services.rasa_pool import make_rasa_client
 
 WEB_CHAT_DIR = PROJECT_ROOT / "connectors" / "web" / "static"
+UNEXPECTED_ERROR = "Er ging iets mis bij ons. Probeert u het zo nog eens."
 
 
 @asynccontextmanager
@@ -52,6 +55,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Erasure and retention (issue 8): Rasa's tracker store, and the retention job every interval.
     app.state.tracker_store = RasaTrackerStore.from_settings(settings)
     retention = start_retention(settings, get_engine(), app.state.tracker_store)
+    log_event("ED-1000", environment=settings.environment, version=app.version)
     yield
     await stop_retention(retention)
     app.state.tracker_store.close()
@@ -59,6 +63,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if event_hub is not None:
         await event_hub.aclose()
         set_event_hub(None)
+    log_event("ED-1001")
 
 
 def create_app() -> FastAPI:
@@ -67,6 +72,7 @@ def create_app() -> FastAPI:
     install_security(app, get_settings())
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(CaseConflict, _case_conflict)
+    app.add_exception_handler(Exception, _unexpected_error)
     app.add_api_route("/docs", _api_docs, include_in_schema=False)
     app.include_router(api_router)
     # Staff console (issue 6): before the web chat's catch-all mount at "/".
@@ -96,7 +102,34 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     """FastAPI's 422, written as ASCII JSON: a refused string may hold a lone surrogate (JSON
     "\\ud800"), which has no UTF-8 form, so FastAPI's own answer would fail with a 500."""
     errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+    _log_message_too_long(request, errors)
     return _AsciiJSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+
+
+def _log_message_too_long(request: Request, errors: Sequence[Any]) -> None:
+    """ED-6003 when a user's message text is over the limit (the schema refuses it with a 422)."""
+    conversation = request.path_params.get("conversation_id")
+    if not isinstance(conversation, str) or not request.url.path.endswith("/messages"):
+        return
+    for error in errors:
+        if error.get("type") in ("string_too_long", "too_long") and tuple(error.get("loc", ()))[-1:] in (
+            ("text",),
+            ("payload",),
+        ):
+            given = error.get("input")
+            log_event(
+                "ED-6003",
+                conversation=conversation,
+                length=len(given) if isinstance(given, str) else 0,
+                limit=MAX_MESSAGE_LENGTH,
+            )
+            return
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    """Any exception no other handler took: logged by type and path only (ED-9001), then a plain 500."""
+    log_event("ED-9001", path=path_label(request.url.path), error=type(exc).__name__)
+    return JSONResponse({"detail": UNEXPECTED_ERROR}, status_code=500)
 
 
 # Swagger UI loads its script from a CDN and starts with an inline script, which the strict CSP

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request, status
+from fastapi.requests import HTTPConnection
 from sqlalchemy.orm import Session
 
 from bridge.core.config import Settings, get_settings
 from bridge.core.db import get_session
+from bridge.core.logging import log_event
+from bridge.core.security import path_label
 from bridge.core.tokens import bearer_matches
 from bridge.models import Conversation
 from bridge.privacy.tracker_store import RasaTrackerStore
@@ -49,12 +52,24 @@ def conversation_or_404(session: Session, conversation_id: str) -> Conversation:
 NO_VALID_TOKEN = "Niet aangemeld: geldige token ontbreekt."
 
 
-def unauthorized() -> HTTPException:
+def denied(
+    connection: HTTPConnection, status_code: int, detail: str, reason: str, headers: dict[str, str] | None = None
+) -> HTTPException:
+    """A 401/403 for a failed auth or permission check, logged as ED-6002 (path without ids, reason code)."""
+    log_event("ED-6002", path=path_label(connection.url.path), reason=reason)
+    return HTTPException(status_code, detail, headers=headers)
+
+
+def unauthorized(connection: HTTPConnection) -> HTTPException:
     """401 for a missing or wrong bearer token."""
-    return HTTPException(status.HTTP_401_UNAUTHORIZED, NO_VALID_TOKEN, headers={"WWW-Authenticate": "Bearer"})
+    return denied(
+        connection, status.HTTP_401_UNAUTHORIZED, NO_VALID_TOKEN, "token", headers={"WWW-Authenticate": "Bearer"}
+    )
 
 
-def require_service_token(settings: SettingsDep, authorization: Annotated[str | None, Header()] = None) -> None:
+def require_service_token(
+    connection: HTTPConnection, settings: SettingsDep, authorization: Annotated[str | None, Header()] = None
+) -> None:
     """Only the action server (holder of BRIDGE_SERVICE_TOKEN) may call /internal/*."""
     if not bearer_matches(authorization, settings.bridge_service_token):
-        raise unauthorized()
+        raise unauthorized(connection)

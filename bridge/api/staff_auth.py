@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Request, Response, status
+from fastapi import Depends, Header, Request, Response, status
 from fastapi.requests import HTTPConnection
 
-from bridge.api.deps import SessionDep, SettingsDep, unauthorized
+from bridge.api.deps import SessionDep, SettingsDep, denied, unauthorized
 from bridge.core.config import Settings
 from bridge.core.tokens import bearer_matches, token_matches
 from bridge.models import StaffAccount, StaffRole, StaffSession
@@ -59,9 +59,9 @@ def current_staff_session(
 ) -> StaffSession:
     """A logged-in staff member; state-changing requests must carry the session's CSRF token."""
     if staff_session is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, NOT_LOGGED_IN)
+        raise denied(request, status.HTTP_401_UNAUTHORIZED, NOT_LOGGED_IN, "sessie")
     if request.method not in SAFE_METHODS and not csrf_matches(staff_session.csrf_token, x_csrf_token):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, CSRF_FAILED)
+        raise denied(request, status.HTTP_403_FORBIDDEN, CSRF_FAILED, "csrf")
     return staff_session
 
 
@@ -78,15 +78,16 @@ CurrentStaff = Annotated[StaffAccount, Depends(current_staff)]
 def require_role(*roles: StaffRole):  # type: ignore[no-untyped-def]
     """Dependency factory: the staff member must have one of `roles`."""
 
-    def _check(staff: CurrentStaff) -> StaffAccount:
+    def _check(connection: HTTPConnection, staff: CurrentStaff) -> StaffAccount:
         if staff.role not in roles:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "Dit mag alleen een " + " of ".join(roles) + ".")
+            raise denied(connection, status.HTTP_403_FORBIDDEN, "Dit mag alleen een " + " of ".join(roles) + ".", "rol")
         return staff
 
     return _check
 
 
 def staff_or_token(
+    connection: HTTPConnection,
     settings: SettingsDep,
     staff_session: Annotated[StaffSession | None, Depends(optional_staff_session)],
     authorization: Annotated[str | None, Header()] = None,
@@ -99,4 +100,4 @@ def staff_or_token(
         return None
     if staff_session is not None:
         return staff_session.staff
-    raise unauthorized()
+    raise unauthorized(connection)

@@ -76,8 +76,12 @@ EVENTS: Mapping[str, LogEvent] = MappingProxyType(
             _event("ED-3002", "Rasa weer bereikbaar", conversation=str),
             _event("ED-3003", "Rasa-server uit de rotatie", logging.WARNING, instance=int, reason=str),
             _event("ED-3004", "Rasa-server weer in de rotatie", instance=int),
+            _event(
+                "ED-3005", "Rasa-tracker niet bijgewerkt na teruggeven", logging.WARNING, conversation=str, reason=str
+            ),
             _event("ED-3010", "Redis niet bereikbaar voor live events", logging.WARNING, reason=str),
             _event("ED-3011", "Redis weer bereikbaar voor live events"),
+            _event("ED-3012", "live event niet verstuurd", logging.WARNING, topic=str, error=str),
             _event(
                 "ED-4000", "overdracht aangemaakt", conversation=str, handoff=str, reden=str, queue=str, arrangeur=str
             ),
@@ -98,6 +102,7 @@ EVENTS: Mapping[str, LogEvent] = MappingProxyType(
                 staff_sessions=int,
                 monitor_days=int,
             ),
+            _event("ED-5003", "bewaartermijn-taak mislukt", logging.ERROR, error=str),
             _event("ED-6000", "te veel verzoeken", logging.WARNING, scope=str, path=str, limit=str),
             _event("ED-6001", "verzoek te groot", logging.WARNING, path=str, length=int, limit=int),
             _event("ED-6002", "toegang geweigerd", logging.WARNING, path=str, reason=str),

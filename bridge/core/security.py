@@ -141,7 +141,7 @@ class BodySizeLimitMiddleware:
         declared = _content_length(scope)
         if declared is not None and declared > self.max_bytes:
             # Refuse before reading a byte of it.
-            log_event("ED-6001", path=_path_label(scope["path"]), length=declared, limit=self.max_bytes)
+            log_event("ED-6001", path=path_label(scope["path"]), length=declared, limit=self.max_bytes)
             await _send_json(send, 413, {"detail": BODY_TOO_LARGE_MESSAGE}, {"Connection": "close"})
             return
         received = 0
@@ -168,7 +168,7 @@ class BodySizeLimitMiddleware:
             # Chunked bodies without Content-Length end up here when nothing handled it on the way.
             if started:
                 raise
-            log_event("ED-6001", path=_path_label(scope["path"]), length=received, limit=self.max_bytes)
+            log_event("ED-6001", path=path_label(scope["path"]), length=received, limit=self.max_bytes)
             await _send_json(send, 413, {"detail": BODY_TOO_LARGE_MESSAGE}, {"Connection": "close"})
 
 
@@ -182,7 +182,7 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-def _path_label(path: str) -> str:
+def path_label(path: str) -> str:
     """The path with conversation ids and plan link tokens replaced, so logs carry no identifiers."""
     path = re.sub(r"^/plan/[^/]+", "/plan/{token}", path)  # the plan's capability token (issue 15)
     return re.sub(r"[0-9a-fA-F]{8}-[0-9a-fA-F-]{27,}", "{id}", path)[:80]
@@ -263,7 +263,7 @@ class RateLimitMiddleware:
             if not strategy.hit(item, *identifiers):
                 reset_at = strategy.get_window_stats(item, *identifiers).reset_time
                 retry_after = max(1, int(reset_at - time.time()) + 1)
-                log_event("ED-6000", scope=label, path=_path_label(scope["path"]), limit=str(item))
+                log_event("ED-6000", scope=label, path=path_label(scope["path"]), limit=str(item))
                 await _send_json(send, 429, {"detail": RATE_LIMITED_MESSAGE}, {"Retry-After": str(retry_after)})
                 return
         await self.app(scope, receive, send)
@@ -305,7 +305,7 @@ def install_security(app: FastAPI, settings: SecurityConfig) -> Limiter:
 
 async def _body_too_large_handler(request: Request, exc: Exception) -> JSONResponse:
     """FastAPI turns BodyTooLarge raised while parsing into this 413 (Dutch detail)."""
-    log_event("ED-6001", path=_path_label(request.url.path))
+    log_event("ED-6001", path=path_label(request.url.path))
     return JSONResponse({"detail": BODY_TOO_LARGE_MESSAGE}, status_code=413, headers={"Connection": "close"})
 
 

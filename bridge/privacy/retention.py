@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import logging
 import os
 import socket
 from collections.abc import Callable, Iterator
@@ -52,8 +51,6 @@ from bridge.monitor.rollup import due_days, roll_up_due_days
 from bridge.privacy.erasure import CLOSED, erase_from_database
 from bridge.privacy.tracker_store import RasaTrackerStore
 from bridge.services.staff import SESSION_IDLE_TIMEOUT
-
-logger = logging.getLogger(__name__)
 
 JOB_NAME = "retention"
 # Stable 63-bit key of the PostgreSQL advisory lock (the same in every process).
@@ -295,8 +292,8 @@ async def retention_loop(run: Callable[[], object], interval_seconds: float, fir
     while True:
         try:
             await asyncio.to_thread(run)
-        except Exception:  # a failed run must not stop the next ones; the formatter keeps no message text
-            logger.exception("retention_failed")
+        except Exception as error:  # a failed run must not stop the next ones; the type only, never its text
+            log_event("ED-5003", error=type(error).__name__)
         await asyncio.sleep(interval_seconds)
 
 

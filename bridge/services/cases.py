@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from typing import Any
 
@@ -18,8 +17,6 @@ from bridge.services.queues import queue_for
 from bridge.services.rasa_client import RasaClient, RasaUnavailable
 from bridge.services.records import set_status, store_message
 from bridge.services.staff import audit, ensure_organisation, utcnow
-
-logger = logging.getLogger(__name__)
 
 CLOSED = ConversationStatus.GESLOTEN.value
 # Outcomes staff choose when closing; `terug_naar_bot` is set by a handback.
@@ -149,6 +146,7 @@ def claim(session: Session, staff: StaffAccount, case: HandoffCase, *, address: 
     )
     session.commit()
     session.refresh(case)
+    log_event("ED-4001", handoff=case.id, queue=case.queue)
     conversation = case.conversation
     set_status(session, conversation, ConversationStatus.MEDEWERKER, queue=case.queue, staff_name=staff.display_name)
     store_message(
@@ -241,9 +239,9 @@ def _tell_rasa_about_staff_part(session: Session, rasa: RasaClient, case: Handof
                 case.conversation_id, {"event": "bot", "text": message.text, "metadata": {"author": "staff"}}
             )
         rasa.append_event(case.conversation_id, {"event": "resume"})
-    except RasaUnavailable:
+    except RasaUnavailable as error:
         # The tracker (and its slots) is still in Rasa's store; the next message resumes it anyway.
-        logger.warning("handback_tracker_update_failed")
+        log_event("ED-3005", conversation=case.conversation_id, reason=type(error.__cause__ or error).__name__)
 
 
 def handback(

@@ -37,6 +37,15 @@ INTAKE_SLOTS = contract.HANDOFF_INTAKE_SLOTS
 Reply = dict[str, Any]
 
 
+class _RasaState:
+    """Whether this process's last call to Rasa failed, so the first answer after it is logged (ED-3002)."""
+
+    down: bool = False
+
+
+_rasa_state = _RasaState()
+
+
 @dataclass(frozen=True)
 class Turn:
     """What one user message got: the id it is stored under, and the stored replies (with their ids)."""
@@ -80,6 +89,7 @@ def handle_user_message(
         earlier = reliability.find_client_message(session, conversation.id, client_message_id)
         if earlier is not None:
             return Turn(earlier.id, _duplicate(session, rasa, conversation, earlier, actions_healthy, duplicate_wait_s))
+    started, length = time.monotonic(), len(text or "")
     redaction = redact(text) if text else None
     if redaction is not None:
         text = redaction.text
@@ -95,8 +105,22 @@ def handle_user_message(
         if earlier is None:
             raise
         return Turn(earlier.id, _duplicate(session, rasa, conversation, earlier, actions_healthy, duplicate_wait_s))
+    log_event(
+        "ED-2001",
+        conversation=conversation.id,
+        channel=conversation.channel,
+        length=length,
+        kind="payload" if payload else "text",
+    )
     notices = _privacy_notice_once(conversation, redaction.kinds if redaction else ())
-    return Turn(message.id, _route(session, rasa, conversation, message, notices, actions_healthy))
+    replies = _route(session, rasa, conversation, message, notices, actions_healthy)
+    log_event(
+        "ED-2002",
+        conversation=conversation.id,
+        replies=len(replies),
+        duration_ms=round((time.monotonic() - started) * 1000),
+    )
+    return Turn(message.id, replies)
 
 
 def _route(
@@ -143,6 +167,7 @@ def _to_staff(session: Session, conversation: Conversation, message: Message, no
     """A medewerker has (or is about to get) the conversation: the message waits in the case."""
     message.delivered = True
     session.commit()
+    log_event("ED-2004", conversation=conversation.id, status=str(conversation.status))
     case = open_case(session, conversation.id)
     if case is not None:
         # The console of the case's organisation shows the new message without a reload.
@@ -174,7 +199,12 @@ def _to_rasa(
             reason=type(error.__cause__ or error).__name__,
             duration_ms=round((time.monotonic() - started) * 1000),
         )
+        _rasa_state.down = True
         return _finish_turn(session, conversation, [*notices, _unavailable_notice()], answered=None)
+    if _rasa_state.down:
+        # The first answer after an outage (ED-3000) in this process.
+        _rasa_state.down = False
+        log_event("ED-3002", conversation=conversation.id)
     if not replies and actions_healthy is not None and not actions_healthy():
         # Rasa answered, but skipped every custom action: the message did reach Rasa.
         log_event("ED-3001", reason="lege reactie van Rasa")

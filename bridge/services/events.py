@@ -9,17 +9,17 @@ and installing it with `set_event_hub` (the bridge then scales beyond one proces
 from __future__ import annotations
 
 import asyncio
-import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from bridge.core.logging import log_event
+
 if TYPE_CHECKING:
     from bridge.models import Conversation, Message
 
-logger = logging.getLogger(__name__)
 
 Event = dict[str, Any]
 SUBSCRIBER_QUEUE_SIZE = 256
@@ -180,8 +180,8 @@ def _safe_publish(topic: str, event: Event) -> None:
     # A live update is a convenience on top of the stored message: it must never fail a request.
     try:
         get_event_hub().publish(topic, event)
-    except Exception:
-        logger.exception("event_publish_failed", extra={"topic": topic.split(":", 1)[0]})
+    except Exception as error:
+        log_event("ED-3012", topic=topic.split(":", 1)[0], error=type(error).__name__)
 
 
 def publish_message(conversation: Conversation, message: Message) -> None:

@@ -25,11 +25,11 @@ from telegram.ext import (
 
 from connectors.telegram import handlers
 from connectors.telegram.bridge_client import BridgeClient
+from connectors.telegram.logs import configure_logging, log_event
 from connectors.telegram.relay import Relay
 from connectors.telegram.settings import TelegramSettings
 from connectors.telegram.store import Store
 
-logger = logging.getLogger("elkedeur.telegram")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
@@ -87,7 +87,7 @@ def webhook_app(application: Application, secret: str, path: str) -> Starlette: 
     async def receive(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "")
         if not secrets.compare_digest(given.encode(), secret.encode()):
-            logger.warning("telegram_webhook_refused")
+            log_event("ED-7013")
             return Response(status_code=403)
         update = Update.de_json(await request.json(), application.bot)
         await application.update_queue.put(update)
@@ -131,9 +131,7 @@ async def run_webhook(settings: TelegramSettings) -> None:
 
 def main() -> None:
     """Entry point of `python -m connectors.telegram`."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    # The request URLs httpx logs contain the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging(logging.INFO)
     settings = TelegramSettings()
     if not settings.telegram_bot_token:
         sys.exit("TELEGRAM_BOT_TOKEN is not set; the Telegram connector does not start")

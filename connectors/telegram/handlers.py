@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-
 from telegram import InputFile, Update
 from telegram.error import NetworkError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from connectors.telegram.bridge_client import BridgeError
+from connectors.telegram.logs import log_event
 from connectors.telegram.relay import Relay, with_retry
-
-logger = logging.getLogger("elkedeur.telegram")
 
 PRIVACY_NOTICE = (
     "Welkom bij Elke Deur. Hier kunt u vragen stellen over werk, scholing, een uitkering of personeel.\n\n"
@@ -56,7 +53,7 @@ async def dedupe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Handle every update once, in whichever instance: Telegram redelivers after a crash or a failed
     webhook call, and a proxy may pass a repeated call to another instance."""
     if not relay_of(context).store.claim_update(update.update_id):
-        logger.info("telegram_update_repeated", extra={"update_id": update.update_id})
+        log_event("ED-7009", update_id=update.update_id)
         raise ApplicationHandlerStop
 
 
@@ -74,11 +71,11 @@ async def _relay(
     try:
         await relay_of(context).relay(context.bot, update.effective_chat.id, text=text, payload=payload)
     except BridgeError as error:
-        logger.warning("telegram_bridge_error", extra={"status": error.status})
+        log_event("ED-7010", status=error.status)
         await _reply(update, UNAVAILABLE)
     except NetworkError as error:
         # Telegram did not take the reply (it is stored and still wanted): the sweep sends it soon.
-        logger.warning("telegram_push_failed", extra={"error": type(error).__name__})
+        log_event("ED-7005", error=type(error).__name__)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -114,7 +111,7 @@ async def vergeet(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply(update, UNAVAILABLE)
         return
     relay.store.forget(update.effective_chat.id)
-    logger.info("telegram_forgotten", extra={"chat_key": link.chat_key, "bridge_erased": erased})
+    log_event("ED-7011", bridge_erased=erased)
     await _reply(update, FORGOTTEN if erased else FORGOTTEN_LOCAL)
 
 
@@ -132,7 +129,7 @@ async def plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         made = await relay.bridge.plan_link(link.conversation_id)
         content = await relay.bridge.plan_pdf(f"{made['pad']}/pdf")
     except BridgeError as error:
-        logger.warning("telegram_plan_failed", extra={"status": error.status})
+        log_event("ED-7012", status=error.status)
         await _reply(update, NO_PLAN_YET if error.status in (404, 409) else UNAVAILABLE)
         return
     document = InputFile(content, filename="mijn-plan.pdf")
@@ -179,4 +176,4 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the error type (no message text, no chat ids)."""
-    logger.error("telegram_handler_failed", exc_info=context.error)
+    log_event("ED-7014", task="handler", error=type(context.error).__name__)

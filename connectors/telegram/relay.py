@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import html
 import json
-import logging
 import re
 import uuid
 import warnings
@@ -31,9 +30,8 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import WebSocketException
 
 from connectors.telegram.bridge_client import BridgeClient, BridgeError
+from connectors.telegram.logs import log_event
 from connectors.telegram.store import ChatLink, Store
-
-logger = logging.getLogger("elkedeur.telegram")
 
 CHANNEL = "telegram"
 # Room for the HTML of links and the author prefix within Telegram's 4096 characters.
@@ -97,7 +95,7 @@ async def with_retry(call: Callable[[], Awaitable[T]]) -> T:
             if attempt == MAX_RETRIES - 1:
                 raise
             wait = retry_seconds(error)
-            logger.warning("telegram_rate_limited", extra={"retry_after": wait})
+            log_event("ED-7001", retry_after=wait)
             await asyncio.sleep(wait)
     raise AssertionError("unreachable")
 
@@ -154,11 +152,11 @@ class Relay:
         conversation_id = await self.bridge.create_conversation()
         link = self.store.link(chat_id, conversation_id)
         if link.conversation_id == conversation_id:
-            logger.info("telegram_conversation_linked", extra={"chat_key": link.chat_key})
+            log_event("ED-7002")
             return link
         # Another instance linked this chat first (its first messages arrived at both at once):
         # use that conversation; ours is still empty, so erase it rather than leave it behind.
-        logger.info("telegram_conversation_link_lost", extra={"chat_key": link.chat_key})
+        log_event("ED-7003")
         with contextlib.suppress(BridgeError):
             await self.bridge.erase(conversation_id)
         return link
@@ -174,7 +172,7 @@ class Relay:
             # The bridge erased the conversation (retention term, or erased elsewhere): drop the old
             # link with its chat id and start a new conversation, as for a new chat.
             self.store.forget(chat_id)
-            logger.info("telegram_conversation_gone", extra={"chat_key": link.chat_key})
+            log_event("ED-7004")
             link = await self.link_for(chat_id)
             body = await self.bridge.send(link.conversation_id, text=text, payload=payload)
         answer = Answer.of(body)
@@ -234,7 +232,7 @@ class Relay:
         try:
             await self._send(bot, chat_id, message)
         except (Forbidden, BadRequest) as error:  # e.g. the person blocked the bot
-            logger.warning("telegram_push_failed", extra={"error": type(error).__name__})
+            log_event("ED-7005", error=type(error).__name__)
 
     async def _send(self, bot: Bot, chat_id: int, message: dict[str, Any]) -> None:
         text = message.get("text") or ""
@@ -280,16 +278,16 @@ class Relay:
             headers = {"Authorization": f"Bearer {self.bridge.service_token}"}
             try:
                 async with connect(url, additional_headers=headers, open_timeout=10) as websocket:
-                    logger.info("telegram_events_connected")
+                    log_event("ED-7006")
                     backoff = 1.0
                     async for raw in websocket:
                         await self.on_event(bot, json.loads(raw))
             except asyncio.CancelledError:
                 raise
             except (OSError, WebSocketException, TimeoutError) as error:
-                logger.warning("telegram_events_disconnected", extra={"error": type(error).__name__})
-            except Exception:
-                logger.exception("telegram_events_failed")
+                log_event("ED-7007", error=type(error).__name__)
+            except Exception as error:
+                log_event("ED-7014", task="events", error=type(error).__name__)
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, 30.0)
 
@@ -302,7 +300,7 @@ class Relay:
             await self.deliver(bot, str(event["conversation_id"]), message_id)
         except (TelegramError, BridgeError) as error:
             # It stays wanted in the store: the sweep delivers it once Telegram and the bridge answer.
-            logger.warning("telegram_push_failed", extra={"error": type(error).__name__})
+            log_event("ED-7005", error=type(error).__name__)
         # Shared by the instances; going back a little after a race only repeats catch-up events,
         # which `last_delivered` turns into no-ops.
         cursor = int(self.store.get_meta(EVENTS_CURSOR) or 0)
@@ -316,7 +314,7 @@ class Relay:
                 try:
                     await self.deliver(bot, conversation_id, 0)
                 except (TelegramError, BridgeError) as error:
-                    logger.warning("telegram_sweep_failed", extra={"error": type(error).__name__})
-                except Exception:  # e.g. the state database is briefly away: try again next round
-                    logger.exception("telegram_sweep_failed")
+                    log_event("ED-7008", error=type(error).__name__)
+                except Exception as error:  # e.g. the state database is briefly away: try again next round
+                    log_event("ED-7014", task="sweep", error=type(error).__name__)
             await asyncio.sleep(self.sweep_seconds)

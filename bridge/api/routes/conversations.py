@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Response, status
 
 from bridge.api.deps import RasaDep, SessionDep, SettingsDep, TrackerStoreDep, conversation_or_404
+from bridge.core.logging import log_event
 from bridge.models import Conversation
 from bridge.privacy.erasure import erase_conversation
 from bridge.privacy.tracker_store import TrackerStoreUnavailable
@@ -34,6 +35,7 @@ def create_conversation(session: SessionDep, body: ConversationCreate | None = N
     conversation = Conversation(channel=(body or ConversationCreate()).channel)
     session.add(conversation)
     session.commit()
+    log_event("ED-2000", conversation=conversation.id, channel=conversation.channel)
     return ConversationCreated(id=conversation.id)
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from bridge.core.logging import (
     EVENTS,
@@ -18,6 +21,10 @@ from bridge.core.logging import (
     log_event,
     pseudonym,
 )
+from bridge.schemas.conversation import MAX_MESSAGE_LENGTH
+from tests.bridge.conftest import ScriptedRasa
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
@@ -137,3 +144,94 @@ def test_level_filter_skips_debug_events(log_stream: io.StringIO) -> None:
     log_event("ED-6000", scope="ip", path="/api/conversations/x/messages", limit="20/minute")
     (entry,) = lines(log_stream)
     assert entry["event"] == "ED-6000"
+
+
+# Every event in a table is emitted somewhere, and no plain `logger.<level>(` call goes around the
+# allow-list (a source scan: the event ids appear as string literals at their `log_event` calls).
+_PLAIN_LOGGER_CALL = re.compile(r"\blogger\.(debug|info|warning|warn|error|exception|critical|log)\(")
+
+
+# The allow-list modules themselves: their `log_event` is the one place that calls `logger.log`.
+_ALLOW_LIST_MODULES = {"bridge/core/logging.py", "connectors/telegram/logs.py"}
+
+
+def _sources(*roots: str) -> dict[Path, str]:
+    return {path: path.read_text(encoding="utf-8") for root in roots for path in sorted((ROOT / root).rglob("*.py"))}
+
+
+def test_every_event_id_is_emitted() -> None:
+    from connectors.telegram import logs as telegram_logs
+
+    emitted: set[str] = set()
+    for source in _sources("bridge", "connectors").values():
+        emitted.update(re.findall(r"""log_event\(\s*["'](ED-\d{4})["']""", source))
+    # ED-9000 and ED-7999 stand for an unknown id: `log_event` itself logs them.
+    never = (set(EVENTS) | set(telegram_logs.EVENTS)) - emitted - {"ED-9000", "ED-7999"}
+    assert not never, f"event ids in a table but never emitted: {sorted(never)}"
+    assert not set(telegram_logs.EVENTS) & set(EVENTS), "the connector's ids must not clash with the bridge's"
+
+
+def test_no_plain_logger_calls_bypass_the_allow_list() -> None:
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path, source in _sources("bridge", "connectors").items()
+        for number, line in enumerate(source.splitlines(), 1)
+        if _PLAIN_LOGGER_CALL.search(line) and path.relative_to(ROOT).as_posix() not in _ALLOW_LIST_MODULES
+    ]
+    assert not found, f"plain logger calls (use log_event with an allow-listed event): {found}"
+
+
+def test_connector_events_keep_codes_only() -> None:
+    from connectors.telegram import logs as telegram_logs
+
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved_handlers, saved_level = list(root.handlers), root.level
+    saved_levels = {name: logging.getLogger(name).level for name in ("httpx", "httpcore", "telegram", "telegram.ext")}
+    handler = telegram_logs.configure_logging(logging.DEBUG, stream=stream)
+    try:
+        telegram_logs.log_event("ED-7005", error="Forbidden", chat_id=123456789, text="Mijn BSN is 123456782")
+        telegram_logs.log_event("ED-7011", bridge_erased=True)
+        telegram_logs.log_event("ED-7777")
+    finally:
+        root.removeHandler(handler)
+        root.handlers[:] = saved_handlers
+        root.setLevel(saved_level)
+        for name, level in saved_levels.items():
+            logging.getLogger(name).setLevel(level)
+    first, second, unknown = lines(stream)
+    assert first["event"] == "ED-7005" and first["fields"] == {"error": "Forbidden"}
+    assert first["dropped"] == ["chat_id", "text"]
+    assert second["fields"] == {"bridge_erased": True}
+    assert unknown["event"] == "ED-7999" and unknown["fields"] == {"requested": "ED-7777"}
+    assert "123456789" not in stream.getvalue() and "123456782" not in stream.getvalue()
+
+
+def test_a_conversation_turn_and_refusals_are_logged(
+    client: TestClient, rasa: ScriptedRasa, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="elkedeur.events")
+    cid = client.post("/api/conversations", json={"channel": "web"}).json()["id"]
+    assert client.post(f"/api/conversations/{cid}/messages", json={"text": "Hallo"}).status_code == 200
+    rasa.down = True
+    client.post(f"/api/conversations/{cid}/messages", json={"text": "Nog eens"})
+    rasa.down = False
+    client.post(f"/api/conversations/{cid}/messages", json={"text": "En nu?"})
+    too_long = "x" * (MAX_MESSAGE_LENGTH + 1)
+    assert client.post(f"/api/conversations/{cid}/messages", json={"text": too_long}).status_code == 422
+    assert client.post("/internal/handoffs", json={}).status_code == 401
+
+    events = [(r.event_id, r.event_fields) for r in caplog.records if r.name == "elkedeur.events"]  # type: ignore[attr-defined]
+    ids = [event_id for event_id, _ in events]
+    for expected in ("ED-2000", "ED-2001", "ED-2002", "ED-3000", "ED-3002", "ED-6003", "ED-6002"):
+        assert expected in ids, f"{expected} not logged: {ids}"
+    fields = dict(reversed(events))  # the first of each id
+    assert fields["ED-2001"] == {"conversation": pseudonym(cid), "channel": "web", "length": 5, "kind": "text"}
+    assert fields["ED-6003"] == {
+        "conversation": pseudonym(cid),
+        "length": MAX_MESSAGE_LENGTH + 1,
+        "limit": MAX_MESSAGE_LENGTH,
+    }
+    assert fields["ED-6002"] == {"path": "/internal/handoffs", "reason": "token"}
+    assert all(not r.__dict__.get("dropped_fields") for r in caplog.records if r.name == "elkedeur.events")
+    assert cid not in caplog.text

@@ -90,7 +90,7 @@ def instances(system: RunningSystem, fake_api: FakeBotApi, database_url: str, tm
         for url in urls:
             fake_api.wait_for(lambda url=url: _answers(url), timeout=15, what=f"the webhook server at {url}")
         fake_api.wait_for(
-            lambda: all("telegram_events_connected" in p.log() for p in processes),
+            lambda: all('"ED-7006"' in p.log() for p in processes),
             timeout=15,
             what="both instances following the bridge's events",
         )
@@ -153,7 +153,7 @@ def test_an_update_sent_to_both_instances_is_handled_once(
     stored = conversation(system, instances, chat)
     assert [m["text"] for m in stored["messages"] if m["author"] == "user"] == ["hallo"], "one bridge message"
     assert count == len(shown(stored)) > 0, "each reply sent to Telegram once"
-    assert instances.log_count("telegram_update_repeated") == 3, "one instance handled it, three calls were repeats"
+    assert instances.log_count('"ED-7009"') == 3, "one instance handled it, three calls were repeats"
 
 
 def handed_over(system: RunningSystem, fake: FakeBotApi, instances: Instances, chat: int) -> tuple[str, Medewerker]:
@@ -236,7 +236,7 @@ def test_a_reply_telegram_did_not_take_is_sent_later_once_and_a_refused_one_is_s
     assert texts.index("<b>Medewerker:</b> Dit bericht weigert Telegram.") < texts.index(
         "<b>Medewerker:</b> Dit bericht komt aan."
     )
-    assert instances.log_count("telegram_push_failed") == 2
+    assert instances.log_count('"ED-7005"') == 2
 
 
 def test_first_messages_of_a_new_chat_at_both_instances_make_one_conversation(
@@ -263,4 +263,5 @@ def test_first_messages_of_a_new_chat_at_both_instances_make_one_conversation(
             "Ik zoek werk in Almere",
         ]
         assert len(fake_api.sent_to(chat)) == len(shown(stored)), "every reply once, from whichever instance"
-    print(f"conversation link races lost (and resolved): {instances.log_count('telegram_conversation_link_lost')} of 6")
+    lost = instances.log_count('"ED-7003"')  # the link race lost to another instance (and resolved)
+    print(f"conversation link races lost (and resolved): {lost} of 6")
