@@ -204,7 +204,7 @@ _OVER_WERK = re.compile(
     r"contract\w*|loon\w*|salaris|personeel\w*|sollicit\w*|vacature\w*|\w*bedrijf\w*|zaak|zaakje|ontslag\w*|ontslagen|"
     r"ziek\w*|opleiding\w*|cursus\w*|scholing|\w*scholen|stage\w*|bbl|zzp\w*|inkomen|verdien\w*|subsidie\w*|regeling\w*|"
     r"aow|uur|uren|dienst\w*|collega\w*|baas|klanten|opdracht\w*|diploma\w*|beroep\w*|vak|leerling\w*|medewerker\w*|"
-    r"job|work\w*|employ\w*|benefit\w*|salary)\b"
+    r"work\w*|employ\w*|benefit\w*|salary)\b"
 )
 
 
