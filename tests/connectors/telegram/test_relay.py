@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from connectors.telegram.relay import Answer, Relay
 from connectors.telegram.store import Store
 
 CHAT = 4242
+T = TypeVar("T")
 
 
 class FakeBridge:
@@ -50,15 +53,22 @@ def _turn(bridge: FakeBridge, user_id: int, *replies: dict[str, Any]) -> None:
     bridge.answers.append({"message_id": user_id, "replies": list(replies)})
 
 
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run in a thread of its own: earlier tests in the session may leave an event loop running
+    in the main thread, where asyncio.run refuses to start."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_replies_that_follow_on_are_delivered_without_reading_back(tmp_path: Path) -> None:
     bridge, bot = FakeBridge(), FakeBot()
     store = Store(f"sqlite:///{tmp_path / 'telegram.db'}", "bot-token")
     relay = Relay(bridge, store)  # type: ignore[arg-type]
     try:
         _turn(bridge, 1, _message(2, "bot", "Goedendag!"), _message(3, "bot", "Wie bent u?"))
-        asyncio.run(relay.relay(bot, CHAT, text="hallo"))  # type: ignore[arg-type]
+        _run(relay.relay(bot, CHAT, text="hallo"))  # type: ignore[arg-type]
         _turn(bridge, 4, _message(5, "system", "Ik heb uw BSN weggehaald."), _message(6, "bot", "Dank u."))
-        asyncio.run(relay.relay(bot, CHAT, text="bsn"))  # type: ignore[arg-type]
+        _run(relay.relay(bot, CHAT, text="bsn"))  # type: ignore[arg-type]
         assert bridge.reads == 0
         assert bot.sent == ["Goedendag!", "Wie bent u?", "<b>Melding:</b> Ik heb uw BSN weggehaald.", "Dank u."]
         assert store.delivery_state("conv-1").last_delivered == 6  # type: ignore[union-attr]
@@ -73,10 +83,10 @@ def test_a_message_in_between_is_not_skipped(tmp_path: Path) -> None:
     relay = Relay(bridge, store)  # type: ignore[arg-type]
     try:
         _turn(bridge, 1, _message(2, "bot", "Goedendag!"))
-        asyncio.run(relay.relay(bot, CHAT, text="hallo"))  # type: ignore[arg-type]
+        _run(relay.relay(bot, CHAT, text="hallo"))  # type: ignore[arg-type]
         bridge.stored.append(_message(3, "staff", "Sanne hier."))
         _turn(bridge, 4, _message(5, "system", "Uw bericht is doorgegeven."))
-        asyncio.run(relay.relay(bot, CHAT, text="nog iets"))  # type: ignore[arg-type]
+        _run(relay.relay(bot, CHAT, text="nog iets"))  # type: ignore[arg-type]
         assert bridge.reads == 1
         assert bot.sent == [
             "Goedendag!",
