@@ -36,44 +36,12 @@ from typing import Any
 import httpx
 import yaml
 
+from contract import ARRANGEURS, BEHOEFTEN, ROLLEN, SECTOREN, UITKERINGEN
+
 ROOT = Path(__file__).resolve().parent.parent
 PERSONAS_FILE = ROOT / "tests" / "personas" / "personas.yml"
 GEMEENTEN_FILE = ROOT / "knowledge" / "gemeenten-arbeidsmarktregio.csv"
 
-# Contract values (docs/contracts.md).
-ROLLEN = ("werkende", "werkzoekende", "werkgever")
-UITKERINGEN = ("ww", "wia", "wajong", "bijstand", "geen")
-SECTOREN = (
-    "zorg",
-    "techniek",
-    "bouw",
-    "horeca",
-    "transport_logistiek",
-    "ict",
-    "onderwijs",
-    "detailhandel",
-    "schoonmaak",
-    "metaal",
-    "installatie",
-    "kinderopvang",
-    "overheid",
-    "landbouw",
-    "zakelijke_dienstverlening",
-    "uitzend",
-)
-BEHOEFTEN = (
-    "scholing",
-    "ander_werk",
-    "werk_vinden",
-    "ontslag_dreigt",
-    "personeel_vinden",
-    "loonkostensubsidie",
-    "praktijkleren",
-    "hulp_schulden_zorg",
-    "aanpassing_werkplek",
-    "inkomen",
-)
-ARRANGEURS = ("uwv", "gemeente", "sociale_partners", "werkgeversservicepunt")
 FACTS = ("rol", "uitkering", "gemeente", "sector", "behoefte")
 # Facts whose question counts as "re-asked" when the first message already stated them.
 REASK_FACTS = ("rol", "uitkering", "gemeente", "sector")

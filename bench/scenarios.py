@@ -10,8 +10,9 @@ from typing import Any
 
 import yaml
 
+from contract import ROLLEN
+
 SCENARIOS_FILE = Path(__file__).with_name("scenarios.yml")
-ROLLEN = ("werkende", "werkzoekende", "werkgever")
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ The same start-up as `make run` (Procfile + scripts.run: process_env and the sup
 but with its own working directory and databases, per-process readiness times, memory and CPU readings.
 `start_production_system` starts the production profile the same way (`make run-prod`:
 Procfile.productie, N Rasa/action server pairs, bridge workers) on fresh PostgreSQL databases,
-which `System.stop` drops again; tests/production builds its environment with the same helpers.
+which `System.stop` drops again. The one harness of the benchmark, tests/e2e and tests/production:
+a test kills a process (`System.kill`, as a crash would; supervisord restarts it unless told not to)
+or adds a bridge on a port of its own (`System.add_bridge`, a worker a client can choose).
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 from bridge.core.config import PROJECT_ROOT, Settings
-from scripts.run import SECRET_NAMES, is_production, process_env
+from scripts.run import DEFAULT_PROCFILE, PRODUCTION_PROCFILE, SECRET_NAMES, is_production, process_env, run_dir
+from scripts.supervise import read_procfile
 
 # Where the production profile finds PostgreSQL (a role that may create databases) and Redis.
 POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -59,8 +62,22 @@ def free_ports(n: int) -> list[int]:
         return ports
 
 
+def procfile_commands(*, production: bool) -> dict[str, str]:
+    """The command of every process type in Procfile.productie, or in the Procfile of the default profile."""
+    return read_procfile(PROJECT_ROOT / (PRODUCTION_PROCFILE if production else DEFAULT_PROCFILE))
+
+
 class StartupFailed(RuntimeError):
     """The processes exited or did not become healthy in time."""
+
+
+@dataclass
+class SeparateProcess:
+    """A process started from its Procfile line beside supervisord, not supervised (System.add_bridge)."""
+
+    process: subprocess.Popen[bytes]
+    port: str
+    started_at: float
 
 
 @dataclass
@@ -75,6 +92,8 @@ class System:
     ready_s: dict[str, float] = field(default_factory=dict)
     # Run once after the processes stopped (e.g. dropping the databases of a production run).
     cleanups: list[Callable[[], None]] = field(default_factory=list)
+    # Bridges started beside supervisord's by add_bridge(), by name (bridge.2, bridge.3, …).
+    separate: dict[str, SeparateProcess] = field(default_factory=dict)
 
     @property
     def production(self) -> bool:
@@ -88,6 +107,11 @@ class System:
     @property
     def bridge_url(self) -> str:
         return f"http://127.0.0.1:{self.env['BRIDGE_PORT']}"
+
+    @property
+    def bridge_urls(self) -> list[str]:
+        """Every bridge: supervisord's, then those of add_bridge() in the order they were added."""
+        return [self.bridge_url, *(f"http://127.0.0.1:{extra.port}" for extra in self.separate.values())]
 
     @property
     def rasa_url(self) -> str:
@@ -126,7 +150,7 @@ class System:
         """The top process of each supervised program instance, by its supervisord name.
 
         Names: `rasa.1`, `rasa.2`, …, `actions` (productie: `actions.1`, …), `bridge`. The bridge is one
-        entry: its uvicorn workers are its children.
+        entry: its uvicorn workers are its children. Bridges of add_bridge() follow as `bridge.2`, ….
         """
         # supervisord → the program (`sh -c 'exec …'` became it), or the shell while it runs alembic
         try:
@@ -152,6 +176,12 @@ class System:
             except psutil.Error:
                 continue
             found[name] = proc
+        for name, extra in self.separate.items():
+            try:
+                if extra.process.poll() is None:
+                    found[name] = psutil.Process(extra.process.pid)
+            except psutil.Error:
+                continue
         return found
 
     def _instance_name(self, kind: str, proc: psutil.Process) -> str:
@@ -169,6 +199,71 @@ class System:
             result[name] = round(total / 2**20, 1)
         return result
 
+    def pid_of(self, name: str) -> int | None:
+        """The pid of one process (named as in processes()), None while it does not run."""
+        process = self.processes().get(name)
+        return process.pid if process is not None else None
+
+    def kill(self, name: str, *, restart: bool = True) -> int:
+        """SIGKILL one process (named as in processes()), as a crash or an OOM kill would; its pid.
+
+        supervisord starts it again at once; with restart=False it is told to leave it down for good.
+        A bridge of add_bridge() is not supervised: it stays down, its whole process group with it.
+        """
+        pid = self.pid_of(name)
+        if pid is None:
+            raise LookupError(f"{name} is not running: {sorted(self.processes())}")
+        if name in self.separate:
+            os.killpg(pid, signal.SIGKILL)
+            self.separate[name].process.wait(timeout=30)
+            return pid
+        os.kill(pid, signal.SIGKILL)
+        if not restart:
+            self._keep_stopped(name)
+        return pid
+
+    def supervisorctl(self, *args: str) -> str:
+        """supervisorctl on this system's supervisord (e.g. `status`); what it printed."""
+        config = run_dir(self.env) / "supervisord.conf"
+        command = [str(PROJECT_ROOT / ".venvs/app/bin/supervisorctl"), "-c", str(config), *args]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+        return result.stdout + result.stderr
+
+    def supervisor_state(self, name: str) -> str:
+        """supervisord's state of one process (RUNNING, STARTING, BACKOFF, EXITED, STOPPED, FATAL, …)."""
+        # `rasa.1` is process rasa.1 of program rasa; an unscaled program's one process has its name
+        output = self.supervisorctl("status", f"{name.split('.')[0]}:{name}").split()
+        return output[1] if len(output) > 1 else "UNKNOWN"
+
+    def _keep_stopped(self, name: str, timeout_s: float = 60.0) -> None:
+        """Have supervisord leave a killed process down. It may hold it as EXITED for a moment before it
+        starts it again, when `stop` finds nothing running: so stop it until it says STOPPED."""
+        deadline = time.monotonic() + timeout_s
+        while (state := self.supervisor_state(name)) != "STOPPED":
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"supervisord does not leave {name} stopped (state {state})")
+            if state in ("RUNNING", "STARTING", "BACKOFF"):
+                self.supervisorctl("stop", f"{name.split('.')[0]}:{name}")
+            else:
+                time.sleep(0.1)
+
+    def add_bridge(self) -> str:
+        """Start one more bridge from the profile's Procfile line, on a free port of its own, sharing the
+        databases and Redis: a worker a client can choose (uvicorn's --workers share one port). Named
+        bridge.2, bridge.3, …; wait_ready() waits for it, stop() stops it, nothing restarts it. Its URL."""
+        name, port = f"bridge.{len(self.separate) + 2}", str(free_port())
+        with self.log_path.open("a") as log:
+            process = subprocess.Popen(
+                ["/bin/sh", "-c", procfile_commands(production=self.production)["bridge"]],
+                cwd=PROJECT_ROOT,
+                env={**self.env, "BRIDGE_PORT": port},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group: kill() and stop() take the shell's children along
+            )
+        self.separate[name] = SeparateProcess(process, port, time.monotonic())
+        return f"http://127.0.0.1:{port}"
+
     def log_tail(self, chars: int = 4000) -> str:
         return self.log_path.read_text(errors="replace")[-chars:]
 
@@ -180,25 +275,42 @@ class System:
             return []
 
     def stop(self) -> None:
-        """Stop supervisord as Ctrl-C does (it stops every program, each in its own process group),
-        then kill whatever is still there, then clean up."""
+        """Stop the bridges of add_bridge(), then supervisord as Ctrl-C does (it stops every program, each in
+        its own process group), then kill whatever is still there, then clean up."""
         try:
-            if self.process.poll() is None:
-                family = self.descendants()
-                os.killpg(self.process.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the foreground group
-                try:
-                    self.process.wait(timeout=60)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait(timeout=10)
-                for proc in family:  # a leftover would hold its port and the SQLite files
-                    try:
-                        proc.kill()
-                    except psutil.Error:
-                        pass
+            try:
+                self._stop_separate()
+            finally:
+                self._stop_supervisord()
         finally:
             while self.cleanups:
                 self.cleanups.pop()()
+
+    def _stop_separate(self) -> None:
+        for extra in self.separate.values():
+            if extra.process.poll() is None:
+                os.killpg(extra.process.pid, signal.SIGTERM)
+        for extra in self.separate.values():
+            try:
+                extra.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(extra.process.pid, signal.SIGKILL)
+                extra.process.wait(timeout=10)
+
+    def _stop_supervisord(self) -> None:
+        if self.process.poll() is None:
+            family = self.descendants()
+            os.killpg(self.process.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the foreground group
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+            for proc in family:  # a leftover would hold its port and the SQLite files
+                try:
+                    proc.kill()
+                except psutil.Error:
+                    pass
 
 
 def _cpu_seconds(proc: psutil.Process) -> float:
@@ -281,11 +393,6 @@ class Databases:
     admin_url: str
     bridge_name: str
     rasa_name: str
-
-    @property
-    def reference(self) -> bool:
-        """Rasa's starter bot (bench/reference.py): no bridge, no action server."""
-        return self.env.get("BENCH_REFERENCE") == "1"
 
     @property
     def bridge_url(self) -> str:
@@ -383,16 +490,22 @@ def start_production_system(
     bridge_workers: int = 2,
     postgres_admin_url: str = POSTGRES_ADMIN_URL,
     redis_url: str = REDIS_URL,
+    database_prefix: str = "elkedeur_bench",
+    lock_key_prefix: str = "elkedeurbench",
 ) -> System:
     """The production profile as `make run-prod` starts it (Procfile.productie under supervisord,
     N instances of rasa and actions) on fresh PostgreSQL databases, which System.stop() drops again."""
     workdir.mkdir(parents=True, exist_ok=True)
     require_redis(redis_url)
-    databases = create_databases(postgres_admin_url)
+    databases = create_databases(postgres_admin_url, prefix=database_prefix)
     try:
         overrides = {
             **production_overrides(
-                databases, rasa_instances=rasa_instances, bridge_workers=bridge_workers, redis_url=redis_url
+                databases,
+                rasa_instances=rasa_instances,
+                bridge_workers=bridge_workers,
+                redis_url=redis_url,
+                lock_key_prefix=lock_key_prefix,
             ),
             "RASA_TRACKER_DB": str(workdir / "rasa-tracker.db"),  # unused in productie; keeps var/ out of it
             **(extra_env or {}),
@@ -421,9 +534,9 @@ def _probes(system: System) -> dict[str, Callable[[httpx.Client], bool]]:
     def actions(url: str) -> Callable[[httpx.Client], bool]:
         return lambda client: client.get(f"{url}/health").status_code == 200
 
-    def bridge(client: httpx.Client) -> bool:
+    def bridge(url: str) -> Callable[[httpx.Client], bool]:
         # /health answers 503 while Rasa loads: any answer means the bridge itself is up
-        return client.get(f"{system.bridge_url}/health").status_code in (200, 503)
+        return lambda client: client.get(f"{url}/health").status_code in (200, 503)
 
     def system_ready(client: httpx.Client) -> bool:
         # in productie /health is ok once one Rasa pair answers; the instance probes wait for all
@@ -435,25 +548,32 @@ def _probes(system: System) -> dict[str, Callable[[httpx.Client], bool]]:
     return {
         **rasa_probes,
         **{name: actions(url) for name, url in system.instances("actions").items()},
-        "bridge": bridge,
+        "bridge": bridge(system.bridge_url),
         "system": system_ready,
+        **{name: bridge(f"http://127.0.0.1:{extra.port}") for name, extra in system.separate.items()},
     }
 
 
 def wait_ready(system: System, timeout_s: float = 300.0, poll_s: float = 0.25) -> dict[str, float]:
-    """Seconds from start until each process (and the whole system, via /health) is ready."""
+    """Seconds from start until each process (and the whole system, via /health) is ready; a bridge of
+    add_bridge() counts (and gets timeout_s) from its own start. Called again, it waits for what is new."""
     probes = _probes(system)
-    deadline = system.started_at + timeout_s
+    started = {name: extra.started_at for name, extra in system.separate.items()}
+    deadline = max([system.started_at, *started.values()]) + timeout_s
     with httpx.Client(timeout=2.0) as client:
         while time.monotonic() < deadline:
             if system.process.poll() is not None:
                 raise StartupFailed(f"processes exited early; log:\n{system.log_tail()}")
+            for name, extra in system.separate.items():
+                if name not in system.ready_s and extra.process.poll() is not None:
+                    raise StartupFailed(f"{name} exited early; log:\n{system.log_tail()}")
             for name, probe in probes.items():
                 if name in system.ready_s:
                     continue
                 try:
                     if probe(client):
-                        system.ready_s[name] = round(time.monotonic() - system.started_at, 2)
+                        since = started.get(name, system.started_at)
+                        system.ready_s[name] = round(time.monotonic() - since, 2)
                 except (httpx.HTTPError, ValueError):
                     pass
             if set(probes) <= set(system.ready_s):

@@ -18,14 +18,15 @@ scripts/lint.sh || exit 1
 # The two environments run side by side (one core each); the bot's output is shown when it is done.
 bot_log=$(mktemp)
 trap 'rm -f "$bot_log"' EXIT
-run_pytest .venvs/rasa/bin/python -m pytest -q -p no:cacheprovider tests/bot -m "not model" >"$bot_log" 2>&1 &
+# tests/eventlog runs here too: the shared log mechanism must import on the bot's Python 3.10.
+run_pytest .venvs/rasa/bin/python -m pytest -q -p no:cacheprovider tests/bot tests/eventlog -m "not model" >"$bot_log" 2>&1 &
 bot=$!
 
 # The Telegram tests that run the connector against a fake Bot API (seconds each) stay in `make test`.
-echo "==> contract, bridge, knowledge, privacy and connector unit tests (app environment, SQLite only)"
+echo "==> contract, eventlog, bridge, knowledge, privacy and connector unit tests (app environment, SQLite only)"
 app_status=0
 run_pytest .venvs/app/bin/python -m pytest -q -p no:cacheprovider \
-  tests/contract tests/bridge tests/knowledge tests/privacy tests/connectors \
+  tests/contract tests/eventlog tests/bridge tests/knowledge tests/privacy tests/connectors \
   --ignore=tests/connectors/telegram/test_multi_instance.py \
   --ignore=tests/connectors/telegram/test_telegram_connector.py \
   --ignore=tests/connectors/telegram/test_plan_command.py \
@@ -33,6 +34,6 @@ run_pytest .venvs/app/bin/python -m pytest -q -p no:cacheprovider \
 
 bot_status=0
 wait "$bot" || bot_status=1
-echo "==> bot unit tests (Rasa environment, without the tests that load the trained model)"
+echo "==> bot and eventlog unit tests (Rasa environment, without the tests that load the trained model)"
 cat "$bot_log"
 exit $(( app_status || bot_status ))

@@ -21,8 +21,8 @@ echo "==> rasa story tests"
 .venvs/rasa/bin/rasa test core --model "models/$(cat models/CURRENT)" --stories tests/bot/test_stories.yml \
   --fail-on-prediction-errors --out var/test-results/core --quiet
 
-echo "==> bot action tests (Rasa environment)"
-run_pytest .venvs/rasa/bin/python -m pytest -q tests/bot
+echo "==> bot action tests and the shared log mechanism (Rasa environment, Python 3.10)"
+run_pytest .venvs/rasa/bin/python -m pytest -q tests/bot tests/eventlog
 
 echo "==> bridge, knowledge, connector and end-to-end tests (app environment)"
 run_pytest .venvs/app/bin/python -m pytest -q tests --ignore=tests/bot "$@"

@@ -52,11 +52,16 @@ def conversation_or_404(session: Session, conversation_id: str) -> Conversation:
 NO_VALID_TOKEN = "Niet aangemeld: geldige token ontbreekt."
 
 
+def log_denied(connection: HTTPConnection, reason: str) -> None:
+    """Log a refused request as ED-6002: the path without ids and a reason code, never who tried with what."""
+    log_event("ED-6002", path=path_label(connection.url.path), reason=reason)
+
+
 def denied(
     connection: HTTPConnection, status_code: int, detail: str, reason: str, headers: dict[str, str] | None = None
 ) -> HTTPException:
     """A 401/403 for a failed auth or permission check, logged as ED-6002 (path without ids, reason code)."""
-    log_event("ED-6002", path=path_label(connection.url.path), reason=reason)
+    log_denied(connection, reason)
     return HTTPException(status_code, detail, headers=headers)
 
 

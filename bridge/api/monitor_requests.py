@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from fastapi import HTTPException, Request, status
+from fastapi import Request, status
 from fastapi.exceptions import RequestValidationError
 
-from bridge.api.deps import SessionDep
+from bridge.api.deps import SessionDep, denied
 from bridge.api.staff_auth import client_address
 from bridge.knowledge.loader import KnowledgeBase
 from bridge.models import StaffAccount
@@ -30,6 +30,7 @@ def _dimension(value: str | None) -> str | None:
 
 
 def monitor_filters(
+    request: Request,
     staff: StaffAccount,
     kb: KnowledgeBase,
     *,
@@ -41,9 +42,11 @@ def monitor_filters(
     kanaal: str | None,
     now: datetime | None = None,
 ) -> Filters:
-    """The filters of a request, within the staff member's scope (403 outside it, 422 for a bad period)."""
+    """The filters of a request, within the staff member's scope (403 outside it, 422 for a bad period).
+
+    A 403 is logged as ED-6002 (the path and a reason code; not who asked, nor for which slice)."""
     if not may_use_monitor(staff):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, ROLE_NEEDED)
+        raise denied(request, status.HTTP_403_FORBIDDEN, ROLE_NEEDED, "rol")
     scope = Scope.of(staff, kb)
     region, organisation = _dimension(regio), _dimension(organisatie)
     if regio is None and organisatie is None:
@@ -54,7 +57,7 @@ def monitor_filters(
         scope.check(region, organisation)
         start, end = resolve(periode, local_day(now or datetime.now(UTC)), van, tot)
     except OutOfScope:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, NOT_ALLOWED) from None
+        raise denied(request, status.HTTP_403_FORBIDDEN, NOT_ALLOWED, "scope") from None
     except BadPeriod as error:  # FastAPI's own 422 shape, like any other invalid query parameter
         raise RequestValidationError([{"loc": ["query", "van"], "msg": str(error), "type": "value_error"}]) from None
     return Filters(start, end, region, organisation, _dimension(kanaal))

@@ -53,7 +53,7 @@ def monitor_page(
     """Figures for coördinatoren (own organisation or region) and beheerders (everything); audited."""
     staff = staff_session.staff
     filters = monitor_filters(
-        staff, kb, periode=periode, van=van, tot=tot, regio=regio, organisatie=organisatie, kanaal=kanaal
+        request, staff, kb, periode=periode, van=van, tot=tot, regio=regio, organisatie=organisatie, kanaal=kanaal
     )
     report = audited_report(session, kb, staff, filters, request, "monitor_view")
     scope = Scope.of(staff, kb)

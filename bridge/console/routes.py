@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import delete, select
 
 import contract
-from bridge.api.deps import RasaDep, SessionDep, SettingsDep
+from bridge.api.deps import RasaDep, SessionDep, SettingsDep, denied, log_denied
 from bridge.api.staff_auth import (
     SESSION_COOKIE,
     clear_session_cookie,
@@ -38,6 +38,7 @@ HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
 LOGIN_CSRF_COOKIE = "elkedeur_login_csrf"
 NOTICE_COOKIE = "elkedeur_melding"
+CSRF_REFUSED = "De beveiligingscode klopt niet. Laad de pagina opnieuw."
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -96,10 +97,12 @@ def console_session(staff_session: Annotated[StaffSession | None, Depends(option
 ConsoleSession = Annotated[StaffSession, Depends(console_session)]
 
 
-def checked_session(staff_session: ConsoleSession, csrf_token: Annotated[str, Form()] = "") -> StaffSession:
-    """For state-changing forms: the hidden csrf_token field must match the session."""
+def checked_session(
+    request: Request, staff_session: ConsoleSession, csrf_token: Annotated[str, Form()] = ""
+) -> StaffSession:
+    """For state-changing forms: the hidden csrf_token field must match the session (else 403, logged as ED-6002)."""
     if not csrf_matches(staff_session.csrf_token, csrf_token):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "De beveiligingscode klopt niet. Laad de pagina opnieuw.")
+        raise denied(request, status.HTTP_403_FORBIDDEN, CSRF_REFUSED, "csrf")
     return staff_session
 
 
@@ -150,14 +153,19 @@ def login_submit(
     password: Annotated[Text, Form(max_length=1000)],
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    """Check the credentials; on success start a session and go to the queue."""
+    """Check the credentials; on success start a session and go to the queue.
+
+    A refusal (form token, throttling, credentials) is logged as ED-6002 with a reason code, never the e-mail address."""
     if not csrf_matches(request.cookies.get(LOGIN_CSRF_COOKIE, ""), csrf_token):
+        log_denied(request, "csrf")
         return RedirectResponse("/console/login?fout=verlopen", status.HTTP_303_SEE_OTHER)
     try:
         account = authenticate(session, email, password, client_address(request))
     except LoginThrottled:
+        log_denied(request, "login_geblokkeerd")
         return RedirectResponse("/console/login?fout=geblokkeerd", status.HTTP_303_SEE_OTHER)
     if account is None:
+        log_denied(request, "login")
         return RedirectResponse("/console/login?fout=onjuist", status.HTTP_303_SEE_OTHER)
     new_session = start_session(session, account)
     audit(session, account, "login", address=client_address(request))
@@ -218,17 +226,7 @@ def case_page(case_id: str, request: Request, session: SessionDep, staff_session
     """One case: intake summary first, what to do next, then the transcript and the actions."""
     staff = staff_session.staff
     case = _own_case(session, staff_session, case_id)
-    callback = callbacks.for_case(session, case)
-    audit(
-        session,
-        staff,
-        "case_view",
-        case_id=case.id,
-        conversation_id=case.conversation_id,
-        address=client_address(request),
-        detail=callbacks.audit_detail(callback),
-    )
-    session.commit()
+    view = cases.view_case(session, staff, case, address=client_address(request))
     organisations = session.scalars(
         select(Organisation.name).where(Organisation.name != case.queue).order_by(Organisation.name)
     ).all()
@@ -242,13 +240,13 @@ def case_page(case_id: str, request: Request, session: SessionDep, staff_session
         "case.html",
         staff_session,
         case=case,
-        messages=cases.transcript(session, case),
+        messages=view.messages,
         waiting_seconds=cases.waiting_seconds(case),
         organisations=organisations,
         reply_templates=reply_templates,
         mine=case.claimed_by == staff.id,
         channel=case.conversation.channel,
-        terugbelverzoek=CallbackForStaff.of(callback) if callback else None,
+        terugbelverzoek=CallbackForStaff.of(view.callback) if view.callback else None,
         plan_html=_plan_view(session, staff_session, case, request),
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +11,16 @@ from sqlalchemy.orm import Session
 
 from bridge.core.db import rowcount
 from bridge.core.logging import log_event
-from bridge.models import Conversation, ConversationStatus, HandoffCase, Message, Organisation, StaffAccount, StaffRole
+from bridge.models import (
+    CallbackRequest,
+    Conversation,
+    ConversationStatus,
+    HandoffCase,
+    Message,
+    Organisation,
+    StaffAccount,
+    StaffRole,
+)
 from bridge.models.conversation import Author
 from bridge.services import callbacks, events
 from bridge.services.queues import queue_for
@@ -111,6 +121,31 @@ def transcript(session: Session, case: HandoffCase) -> list[Message]:
     return list(
         session.scalars(select(Message).where(Message.conversation_id == case.conversation_id).order_by(Message.id))
     )
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """What a medewerker sees of a case besides its intake: the transcript and any callback request."""
+
+    messages: list[Message]
+    callback: CallbackRequest | None
+
+
+def view_case(session: Session, staff: StaffAccount, case: HandoffCase, *, address: str | None = None) -> CaseView:
+    """Show a case's transcript (and callback details, if any) to a medewerker: written to the audit log
+    as `case_view`, noting whether contact details were shown (never the details), and committed."""
+    callback = callbacks.for_case(session, case)
+    audit(
+        session,
+        staff,
+        "case_view",
+        case_id=case.id,
+        conversation_id=case.conversation_id,
+        address=address,
+        detail=callbacks.audit_detail(callback),
+    )
+    session.commit()
+    return CaseView(messages=transcript(session, case), callback=callback)
 
 
 def _require_open(case: HandoffCase) -> None:

@@ -131,8 +131,8 @@ async def run_webhook(settings: TelegramSettings) -> None:
 
 def main() -> None:
     """Entry point of `python -m connectors.telegram`."""
-    configure_logging(logging.INFO)
     settings = TelegramSettings()
+    configure_logging(logging.INFO, pseudonym_key=settings.log_pseudonym_key or None)
     if not settings.telegram_bot_token:
         sys.exit("TELEGRAM_BOT_TOKEN is not set; the Telegram connector does not start")
     if settings.telegram_webhook_url:

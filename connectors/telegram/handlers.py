@@ -53,8 +53,13 @@ async def dedupe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Handle every update once, in whichever instance: Telegram redelivers after a crash or a failed
     webhook call, and a proxy may pass a repeated call to another instance."""
     if not relay_of(context).store.claim_update(update.update_id):
-        log_event("ED-7009", update_id=update.update_id)
+        log_event("ED-7009", update_id=update.update_id, chat=_chat_id(update))
         raise ApplicationHandlerStop
+
+
+def _chat_id(update: Update) -> int | None:
+    """The update's chat id, for its pseudonym in the log (`log_event` hashes it; None when there is no chat)."""
+    return update.effective_chat.id if update.effective_chat is not None else None
 
 
 async def _reply(update: Update, text: str) -> None:
@@ -68,14 +73,15 @@ async def _relay(
 ) -> None:
     if update.effective_chat is None:
         return
+    chat_id = update.effective_chat.id
     try:
-        await relay_of(context).relay(context.bot, update.effective_chat.id, text=text, payload=payload)
+        await relay_of(context).relay(context.bot, chat_id, text=text, payload=payload)
     except BridgeError as error:
-        log_event("ED-7010", status=error.status)
+        log_event("ED-7010", status=error.status, chat=chat_id)
         await _reply(update, UNAVAILABLE)
     except NetworkError as error:
         # Telegram did not take the reply (it is stored and still wanted): the sweep sends it soon.
-        log_event("ED-7005", error=type(error).__name__)
+        log_event("ED-7005", error=type(error).__name__, chat=chat_id)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -111,7 +117,7 @@ async def vergeet(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply(update, UNAVAILABLE)
         return
     relay.store.forget(update.effective_chat.id)
-    log_event("ED-7011", bridge_erased=erased)
+    log_event("ED-7011", bridge_erased=erased, chat=update.effective_chat.id)
     await _reply(update, FORGOTTEN if erased else FORGOTTEN_LOCAL)
 
 
@@ -129,7 +135,7 @@ async def plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         made = await relay.bridge.plan_link(link.conversation_id)
         content = await relay.bridge.plan_pdf(f"{made['pad']}/pdf")
     except BridgeError as error:
-        log_event("ED-7012", status=error.status)
+        log_event("ED-7012", status=error.status, chat=chat.id)
         await _reply(update, NO_PLAN_YET if error.status in (404, 409) else UNAVAILABLE)
         return
     document = InputFile(content, filename="mijn-plan.pdf")
@@ -175,5 +181,6 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the error type (no message text, no chat ids)."""
-    log_event("ED-7014", task="handler", error=type(context.error).__name__)
+    """Log the error type and the chat's pseudonym (no message text, no chat ids)."""
+    chat_id = _chat_id(update) if isinstance(update, Update) else None
+    log_event("ED-7014", task="handler", error=type(context.error).__name__, chat=chat_id)

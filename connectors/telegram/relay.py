@@ -152,11 +152,11 @@ class Relay:
         conversation_id = await self.bridge.create_conversation()
         link = self.store.link(chat_id, conversation_id)
         if link.conversation_id == conversation_id:
-            log_event("ED-7002")
+            log_event("ED-7002", chat=chat_id)
             return link
         # Another instance linked this chat first (its first messages arrived at both at once):
         # use that conversation; ours is still empty, so erase it rather than leave it behind.
-        log_event("ED-7003")
+        log_event("ED-7003", chat=chat_id)
         with contextlib.suppress(BridgeError):
             await self.bridge.erase(conversation_id)
         return link
@@ -172,7 +172,7 @@ class Relay:
             # The bridge erased the conversation (retention term, or erased elsewhere): drop the old
             # link with its chat id and start a new conversation, as for a new chat.
             self.store.forget(chat_id)
-            log_event("ED-7004")
+            log_event("ED-7004", chat=chat_id)
             link = await self.link_for(chat_id)
             body = await self.bridge.send(link.conversation_id, text=text, payload=payload)
         answer = Answer.of(body)
@@ -232,7 +232,7 @@ class Relay:
         try:
             await self._send(bot, chat_id, message)
         except (Forbidden, BadRequest) as error:  # e.g. the person blocked the bot
-            log_event("ED-7005", error=type(error).__name__)
+            log_event("ED-7005", error=type(error).__name__, chat=chat_id)
 
     async def _send(self, bot: Bot, chat_id: int, message: dict[str, Any]) -> None:
         text = message.get("text") or ""

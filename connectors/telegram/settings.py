@@ -39,6 +39,11 @@ class TelegramSettings(BaseSettings):
     bridge_url: str = Field("http://127.0.0.1:8000", description="Base URL of the bridge.")
     bridge_service_token: str = Field("", description="Bearer token for the bridge's /internal/* endpoints.")
     telegram_poll_timeout: int = Field(30, description="Long-polling timeout of getUpdates, in seconds.")
+    log_pseudonym_key: str = Field(
+        "",
+        description="Key of the pseudonyms in logs (chat references); the bridge's LOG_PSEUDONYM_KEY. "
+        "Empty: a random key per process, so pseudonyms change at every start.",
+    )
     telegram_sweep_seconds: float = Field(
         30.0,
         description="How often an instance delivers messages left undelivered (a crashed instance, a failed send).",

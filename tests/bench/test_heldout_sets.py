@@ -9,7 +9,8 @@ import yaml
 
 from bench.eval_first_messages import Case, load_cases, rol_verdict, score
 from bench.near_duplicates import HELDOUT_PATTERNS, NLU_DIR, THRESHOLD, near_duplicates, plain, training_texts
-from bench.personas import ROLLEN, SECTOREN, UITKERINGEN, gemeente_names
+from bench.personas import gemeente_names
+from contract import ROLLEN, SECTOREN, UITKERINGEN
 
 GEMEENTEN = gemeente_names()
 VALUES = {

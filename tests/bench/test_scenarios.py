@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.scenarios import ROLLEN, is_payload, load_scenarios, scenario_stream, text_stream
+from bench.scenarios import is_payload, load_scenarios, scenario_stream, text_stream
+from contract import ROLLEN
 
 HANDOFF_WORDS = ("spreken", "medewerker", "praten", "iemand")
 

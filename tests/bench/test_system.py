@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import time
 from contextlib import ExitStack
 from pathlib import Path
 
-from bench.system import System, free_port, free_ports
+import psutil
+import pytest
+
+from bench.system import SeparateProcess, System, free_port, free_ports, procfile_commands
 
 
 def test_processes_are_found_by_their_procfile_command(tmp_path: Path) -> None:
@@ -90,3 +94,36 @@ def test_default_profile_names_its_rasa_servers_and_its_one_action_server(tmp_pa
     # the default profile runs RASA_SERVERS Rasa servers on RASA_PORTS and one action server
     assert system.instances("rasa") == {"rasa.1": "http://127.0.0.1:5005", "rasa.2": "http://127.0.0.1:5006"}
     assert system.instances("actions") == {"actions": "http://127.0.0.1:5055"}
+
+
+def test_procfile_commands_are_the_profiles_procfile_lines() -> None:
+    production = procfile_commands(production=True)
+    assert set(production) >= {"rasa", "actions", "bridge", "ready"}
+    assert "endpoints.productie.yml" in production["rasa"]
+    assert "--workers" in production["bridge"] and "--workers" not in procfile_commands(production=False)["bridge"]
+
+
+def test_a_separate_bridge_is_listed_killed_with_its_group_and_stopped(tmp_path: Path) -> None:
+    supervisor = subprocess.Popen(["sleep", "30"], start_new_session=True)
+    system = System({"BRIDGE_PORT": "1"}, tmp_path, tmp_path / "log", supervisor, time.monotonic())
+    # a shell with a child, as the bridge's line is while alembic runs
+    first = subprocess.Popen(["sh", "-c", "sleep 30 & wait"], start_new_session=True)
+    second = subprocess.Popen(["sh", "-c", "sleep 30 & wait"], start_new_session=True)
+    system.separate["bridge.2"] = SeparateProcess(first, "2", time.monotonic())
+    system.separate["bridge.3"] = SeparateProcess(second, "3", time.monotonic())
+    try:
+        assert system.bridge_urls == ["http://127.0.0.1:1", "http://127.0.0.1:2", "http://127.0.0.1:3"]
+        assert {"bridge.2", "bridge.3"} <= set(system.processes())
+        deadline = time.monotonic() + 5
+        while len(psutil.Process(first.pid).children()) < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        (child,) = psutil.Process(first.pid).children()
+        assert system.kill("bridge.2") == first.pid
+        assert first.poll() == -signal.SIGKILL
+        child.wait(timeout=5)  # its group went with it
+        assert "bridge.2" not in system.processes() and system.pid_of("bridge.2") is None
+        with pytest.raises(LookupError):
+            system.kill("bridge.2")
+    finally:
+        system.stop()
+    assert second.poll() is not None and supervisor.poll() is not None

@@ -63,26 +63,13 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
         started.stop()
 
 
-def pid_of(system: System, name: str) -> int | None:
-    process = system.processes().get(name)
-    return process.pid if process is not None else None
-
-
-def kill(system: System, name: str) -> int:
-    """SIGKILL one supervised process; its pid."""
-    pid = pid_of(system, name)
-    assert pid is not None, f"{name} is not running: {sorted(system.processes())}"
-    os.kill(pid, signal.SIGKILL)
-    return pid
-
-
 def rasa_ready(url: str, token: str) -> bool:
     response = httpx.get(f"{url}/status", params={"token": token}, timeout=3.0)
     return response.status_code == 200 and bool(response.json().get("model_file"))
 
 
 def wait_restarted(system: System, name: str, old_pid: int, ready: Callable[[], bool]) -> None:
-    poll(lambda: pid_of(system, name) not in (None, old_pid), f"{name} restarted by supervisord", system)
+    poll(lambda: system.pid_of(name) not in (None, old_pid), f"{name} restarted by supervisord", system)
     poll(ready, f"{name} answering again", system)
 
 
@@ -129,7 +116,7 @@ def test_killing_a_conversations_rasa_server_moves_it_to_the_other(system: Syste
     home = RasaPool([RasaInstance(url) for url in system.rasa_urls], "-").home(conversation_id).rasa_url
     name = {url: n for n, url in system.instances("rasa").items()}[home]
 
-    old_pid = kill(system, name)
+    old_pid = system.kill(name)
     replies = say(client, conversation_id, payload='/inform{"uitkering": "ww"}')
     assert replies and not is_notice(replies)  # the other Rasa server answered, from the shared tracker
     assert slots(client, conversation_id)["rol"] == "werkzoekende"
@@ -153,7 +140,7 @@ def test_with_every_rasa_server_down_the_bridge_stores_and_offers_the_notice(
     assert not is_notice(say(client, conversation_id, payload="/inform_werkgever"))
     assert slots(client, conversation_id)["rol"] == "werkgever"
 
-    old = {name: kill(system, name) for name in system.instances("rasa")}
+    old = {name: system.kill(name) for name in system.instances("rasa")}
     # Rasa needs many seconds to load its model again: this message certainly finds none up.
     down = say(client, conversation_id, text="Ik zoek personeel in Almere")
     assert is_notice(down)
@@ -181,7 +168,7 @@ def test_with_every_rasa_server_down_the_bridge_stores_and_offers_the_notice(
 def test_killing_the_action_server_user_still_gets_an_answer(system: System, client: httpx.Client) -> None:
     conversation_id = client.post("/api/conversations").json()["id"]
     assert not is_notice(say(client, conversation_id, payload="/inform_werkzoekende"))
-    old_pid = kill(system, "actions")
+    old_pid = system.kill("actions")
     for text_ in ("Hallo", "Ik ben werkgever in de bouw"):
         assert say(client, conversation_id, text=text_), text_  # never silence: an answer or the notice
     wait_restarted(
@@ -223,7 +210,7 @@ def test_killing_the_bridge_mid_message_loses_nothing(system: System, client: ht
         system,
         timeout_s=30,
     )
-    old_pid = kill(system, "bridge")
+    old_pid = system.kill("bridge")
     thread.join(timeout=60)
     wait_restarted(system, "bridge", old_pid, lambda: client.get("/health/ready").status_code == 200)
 

@@ -16,9 +16,9 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 from websockets.sync.client import ClientConnection, connect
 
+from bench.system import System
 from bridge.api.staff_auth import SESSION_COOKIE
 from bridge.services.staff import create_staff_account
-from tests.production.conftest import ProductionSystem
 
 pytestmark = pytest.mark.e2e
 
@@ -36,18 +36,18 @@ RECEIVE_TIMEOUT_SECONDS = 60.0
 
 
 @pytest.fixture
-def worker_a(bridges: ProductionSystem) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=bridges.bridge_urls[0], timeout=60.0) as client:
+def worker_a(production: System) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=production.bridge_urls[0], timeout=60.0) as client:
         yield client
 
 
 @pytest.fixture
-def worker_b(bridges: ProductionSystem) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=bridges.bridge_urls[1], timeout=60.0) as client:
+def worker_b(production: System) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=production.bridge_urls[1], timeout=60.0) as client:
         yield client
 
 
-def _hand_off(system: ProductionSystem, worker: httpx.Client, conversation_id: str) -> str:
+def _hand_off(system: System, worker: httpx.Client, conversation_id: str) -> str:
     response = worker.post(
         "/internal/handoffs",
         json={"conversation_id": conversation_id, "reden": "gevraagd", "intake": INTAKE},
@@ -57,7 +57,7 @@ def _hand_off(system: ProductionSystem, worker: httpx.Client, conversation_id: s
     return str(response.json()["queue"])
 
 
-def _log_in_staff(system: ProductionSystem, worker: httpx.Client, organisation: str) -> dict[str, str]:
+def _log_in_staff(system: System, worker: httpx.Client, organisation: str) -> dict[str, str]:
     """A medewerker of `organisation`, logged in on `worker`; returns the session and CSRF headers."""
     email = f"{uuid.uuid4().hex[:10]}@balie.test"
     engine = create_engine(system.env["DATABASE_URL"])
@@ -77,7 +77,7 @@ def _log_in_staff(system: ProductionSystem, worker: httpx.Client, organisation: 
     return {"X-CSRF-Token": response.json()["csrf_token"], "Cookie": f"{SESSION_COOKIE}={cookie}"}
 
 
-def _case_id(system: ProductionSystem, worker: httpx.Client, conversation_id: str) -> str:
+def _case_id(system: System, worker: httpx.Client, conversation_id: str) -> str:
     cases = worker.get("/api/handoffs", headers={"Authorization": f"Bearer {system.env['STAFF_TOKEN']}"}).json()["data"]
     return str(next(c["id"] for c in cases if c["conversation_id"] == conversation_id))
 
@@ -100,20 +100,20 @@ def _ws_url(http_url: str, path: str) -> str:
 
 
 def test_a_staff_reply_posted_on_worker_a_reaches_a_web_chat_on_worker_b(
-    bridges: ProductionSystem, worker_a: httpx.Client, worker_b: httpx.Client
+    production: System, worker_a: httpx.Client, worker_b: httpx.Client
 ) -> None:
     conversation_id = worker_a.post("/api/conversations").json()["id"]
     events_path = f"/api/conversations/{conversation_id}/events"
-    with connect(_ws_url(bridges.bridge_urls[1], events_path)) as web_chat:
+    with connect(_ws_url(production.bridge_urls[1], events_path)) as web_chat:
         # Catch-up ends with the current status; after it everything is live.
         _receive_until(web_chat, lambda e: e["type"] == "status")
 
-        queue = _hand_off(bridges, worker_a, conversation_id)
+        queue = _hand_off(production, worker_a, conversation_id)
         waiting = _receive_until(web_chat, lambda e: e["type"] == "status")
         assert waiting[-1] == {"type": "status", "status": "wacht_op_medewerker", "queue": queue, "staff_name": None}
 
-        csrf = _log_in_staff(bridges, worker_a, queue)
-        case_id = _case_id(bridges, worker_a, conversation_id)
+        csrf = _log_in_staff(production, worker_a, queue)
+        case_id = _case_id(production, worker_a, conversation_id)
         reply = worker_a.post(
             f"/api/staff/cases/{case_id}/messages", json={"text": "Goedemiddag, ik help u verder."}, headers=csrf
         )
@@ -128,28 +128,26 @@ def test_a_staff_reply_posted_on_worker_a_reaches_a_web_chat_on_worker_b(
 
 
 def test_the_telegram_connector_on_worker_b_hears_staff_messages_posted_on_worker_a(
-    bridges: ProductionSystem, worker_a: httpx.Client
+    production: System, worker_a: httpx.Client
 ) -> None:
     # A web conversation stands in: the channel stream works the same for every channel name.
     conversation_id = worker_a.post("/api/conversations").json()["id"]
     channel = worker_a.get(f"/api/conversations/{conversation_id}").json()["channel"]
-    url = _ws_url(bridges.bridge_urls[1], f"/internal/events?channel={channel}")
-    headers = {"Authorization": f"Bearer {bridges.env['BRIDGE_SERVICE_TOKEN']}"}
+    url = _ws_url(production.bridge_urls[1], f"/internal/events?channel={channel}")
+    headers = {"Authorization": f"Bearer {production.env['BRIDGE_SERVICE_TOKEN']}"}
     with connect(url, additional_headers=headers) as connector:
-        queue = _hand_off(bridges, worker_a, conversation_id)
+        queue = _hand_off(production, worker_a, conversation_id)
         events = _receive_until(
             connector, lambda e: e.get("conversation_id") == conversation_id and e["type"] == "status"
         )
         assert events[-1]["status"] == "wacht_op_medewerker" and events[-1]["queue"] == queue
 
 
-def test_rate_limits_count_across_workers(
-    bridges: ProductionSystem, worker_a: httpx.Client, worker_b: httpx.Client
-) -> None:
+def test_rate_limits_count_across_workers(production: System, worker_a: httpx.Client, worker_b: httpx.Client) -> None:
     # RATE_LIMIT_PER_CONVERSATION is 6/minute (conftest). A handed-off conversation's messages go
     # to the medewerker, so this needs no Rasa. With counters per worker, 12 would get through.
     conversation_id = worker_a.post("/api/conversations").json()["id"]
-    _hand_off(bridges, worker_a, conversation_id)
+    _hand_off(production, worker_a, conversation_id)
     statuses = []
     for number in range(7):
         worker = worker_a if number % 2 == 0 else worker_b

@@ -27,10 +27,10 @@ import yaml
 from dotenv import dotenv_values
 from pydantic import ValidationError
 
+from bench.system import procfile_commands
 from bridge.core.config import PROJECT_ROOT, Settings
 from connectors.telegram.settings import TelegramSettings
 from scripts.run import production_env
-from tests.production.conftest import procfile_commands
 
 DEPLOY = PROJECT_ROOT / "deploy"
 COMPOSE_FILE = DEPLOY / "compose.yaml"
@@ -202,7 +202,7 @@ def machine_commands() -> dict[str, list[list[str]]]:
     """Each process of Procfile.productie as the commands it runs, venv prefixes and `exec` removed."""
     instance_script = (PROJECT_ROOT / "scripts" / "instance.sh").read_text().replace("\\\n", " ")
     commands = {}
-    for process, line in procfile_commands().items():
+    for process, line in procfile_commands(production=True).items():
         if "scripts/instance.sh" in line:
             # The scaled processes: the `exec ...` line of their branch in scripts/instance.sh.
             branch = re.search(rf"^\s*{process}\)(.*?);;", instance_script, re.MULTILINE | re.DOTALL)

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from bench.system import procfile_commands
 from scripts.run import ProfileError, process_env, programs
-from tests.production.conftest import procfile_commands
 
 SECRETS = {
     "RASA_TOKEN": "r-4f0c8a1e9b7d6c5a",
@@ -61,7 +61,7 @@ def test_the_production_environment_has_everything_the_procfile_and_endpoints_ne
     from bridge.core.config import PROJECT_ROOT
 
     used = set(re.findall(r"\$\{(\w+)\}", (PROJECT_ROOT / "endpoints.productie.yml").read_text()))
-    for command in procfile_commands().values():
+    for command in procfile_commands(production=True).values():
         used |= set(re.findall(r"\$\{?(\w+)", command))
     used -= {"ACTIONS_PORT"}  # set per Rasa server by scripts/instance.sh
     assert sorted(name for name in used if name not in env) == []

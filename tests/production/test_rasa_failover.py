@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
+from bench.system import System
 from bridge.services.rasa_pool import RasaInstance, RasaPool
-from tests.production.conftest import ProductionSystem
 
 pytestmark = pytest.mark.e2e
 
@@ -33,9 +33,9 @@ def _user_texts(tracker: dict[str, Any]) -> list[str]:
     return [event["text"] for event in tracker["events"] if event["event"] == "user"]
 
 
-def test_a_conversation_alternating_between_two_rasa_servers_keeps_its_slots(rasa_servers: ProductionSystem) -> None:
-    token = rasa_servers.env["RASA_TOKEN"]
-    first, second = rasa_servers.rasa_urls
+def test_a_conversation_alternating_between_two_rasa_servers_keeps_its_slots(production: System) -> None:
+    token = production.env["RASA_TOKEN"]
+    first, second = production.rasa_urls
     sender = str(uuid.uuid4())
     for step, message in enumerate(INTAKE_STEPS):
         server, other = (first, second) if step % 2 == 0 else (second, first)
@@ -52,8 +52,8 @@ def test_a_conversation_alternating_between_two_rasa_servers_keeps_its_slots(ras
         assert {name: slots[name] for name in EXPECTED_SLOTS} == EXPECTED_SLOTS
 
 
-def test_killing_one_rasa_server_mid_conversation_loses_nothing(rasa_servers: ProductionSystem) -> None:
-    bridge = httpx.Client(base_url=rasa_servers.bridge_urls[0], timeout=120.0)
+def test_killing_one_rasa_server_mid_conversation_loses_nothing(production: System) -> None:
+    bridge = httpx.Client(base_url=production.bridge_urls[0], timeout=120.0)
     conversation_id = bridge.post("/api/conversations").json()["id"]
     send = f"/api/conversations/{conversation_id}/messages"
 
@@ -63,9 +63,9 @@ def test_killing_one_rasa_server_mid_conversation_loses_nothing(rasa_servers: Pr
         assert response.status_code == 200, response.text
         assert response.json()["replies"]
 
-    home = RasaPool([RasaInstance(url) for url in rasa_servers.rasa_urls], "-").home(conversation_id).rasa_url
-    killed = rasa_servers.rasa_urls.index(home) + 1
-    rasa_servers.kill(f"rasa.{killed}")
+    home = RasaPool([RasaInstance(url) for url in production.rasa_urls], "-").home(conversation_id).rasa_url
+    killed = production.rasa_urls.index(home) + 1
+    production.kill(f"rasa.{killed}", restart=False)  # down for good: supervisord leaves it
 
     # The next messages are answered by the surviving server, from the shared tracker store.
     for message in [INTAKE_STEPS[2], "/greet"]:
@@ -78,8 +78,8 @@ def test_killing_one_rasa_server_mid_conversation_loses_nothing(rasa_servers: Pr
     user_messages = [m["payload"] for m in conversation["messages"] if m["author"] == "user"]
     assert user_messages == [*INTAKE_STEPS, "/greet"]
     # Rasa's own tracker (on PostgreSQL) has every message exactly once: none lost, none doubled.
-    survivor = rasa_servers.rasa_urls[2 - killed]
-    tracker = _tracker(survivor, rasa_servers.env["RASA_TOKEN"], conversation_id)
+    survivor = production.rasa_urls[2 - killed]
+    tracker = _tracker(survivor, production.env["RASA_TOKEN"], conversation_id)
     assert _user_texts(tracker) == [*INTAKE_STEPS, "/greet"]
 
     health = bridge.get("/health")

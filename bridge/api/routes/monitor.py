@@ -48,7 +48,7 @@ def read_monitor(
 ) -> MonitorPublic:
     """The figures of one period and filter (counts under 5 as "< 5")."""
     filters = monitor_filters(
-        staff, kb, periode=periode, van=van, tot=tot, regio=regio, organisatie=organisatie, kanaal=kanaal
+        request, staff, kb, periode=periode, van=van, tot=tot, regio=regio, organisatie=organisatie, kanaal=kanaal
     )
     report = audited_report(session, kb, staff, filters, request, "monitor_view")
     return MonitorPublic.model_validate(export.as_json(report))
@@ -74,7 +74,7 @@ def export_monitor(
 ) -> Response:
     """Download the figures as CSV or JSON (with the data dictionary); audited as an export."""
     filters = monitor_filters(
-        staff, kb, periode=periode, van=van, tot=tot, regio=regio, organisatie=organisatie, kanaal=kanaal
+        request, staff, kb, periode=periode, van=van, tot=tot, regio=regio, organisatie=organisatie, kanaal=kanaal
     )
     report = audited_report(session, kb, staff, filters, request, "monitor_export", formaat.value)
     name = f"regiomonitor-{filters.start.isoformat()}-{filters.end.isoformat()}.{formaat.value}"

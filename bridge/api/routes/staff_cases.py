@@ -14,8 +14,7 @@ from bridge.api.staff_views import OwnCase, case_summary
 from bridge.schemas.callback import CallbackForStaff
 from bridge.schemas.errors import BODY, errors
 from bridge.schemas.staff import CaseDetail, CasesPublic, CaseSummary, CloseIn, ReplyIn, StaffMessage, TransferIn
-from bridge.services import callbacks, cases
-from bridge.services.staff import audit
+from bridge.services import cases
 
 router = APIRouter(prefix="/api/staff", tags=["staff"], responses=errors(401))
 
@@ -30,24 +29,14 @@ def read_queue(session: SessionDep, staff: CurrentStaff) -> CasesPublic:
 @router.get("/cases/{case_id}", response_model=CaseDetail, responses=errors(404))
 def read_case(case: OwnCase, request: Request, session: SessionDep, staff: CurrentStaff) -> CaseDetail:
     """Intake and full transcript of one case; every read is written to the audit log."""
-    callback = callbacks.for_case(session, case)
-    audit(
-        session,
-        staff,
-        "case_view",
-        case_id=case.id,
-        conversation_id=case.conversation_id,
-        address=client_address(request),
-        detail=callbacks.audit_detail(callback),
-    )
-    session.commit()
+    view = cases.view_case(session, staff, case, address=client_address(request))
     return CaseDetail(
         **case_summary(case, staff).model_dump(),
         outcome=case.outcome,
         outcome_note=case.outcome_note,
         closed_at=case.closed_at,
-        messages=[StaffMessage.model_validate(m) for m in cases.transcript(session, case)],
-        terugbelverzoek=CallbackForStaff.of(callback) if callback else None,
+        messages=[StaffMessage.model_validate(m) for m in view.messages],
+        terugbelverzoek=CallbackForStaff.of(view.callback) if view.callback else None,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 
-from bridge.api.deps import SessionDep, SettingsDep
+from bridge.api.deps import SessionDep, SettingsDep, denied, log_denied
 from bridge.api.staff_auth import SESSION_COOKIE, CurrentStaff, clear_session_cookie, client_address, set_session_cookie
 from bridge.api.staff_views import staff_public
 from bridge.schemas.errors import BODY, errors
@@ -20,13 +20,16 @@ BAD_LOGIN = "E-mailadres of wachtwoord klopt niet."
 
 @router.post("/login", response_model=LoginOut, responses=errors(*BODY, 429))
 def login(body: LoginIn, request: Request, response: Response, session: SessionDep, settings: SettingsDep) -> LoginOut:
-    """Log in; sets the HttpOnly session cookie and returns the CSRF token for later requests."""
+    """Log in; sets the HttpOnly session cookie and returns the CSRF token for later requests.
+
+    A refused login is logged as ED-6002 with a reason code only (never the e-mail address)."""
     try:
         account = authenticate(session, body.email, body.password, client_address(request))
     except LoginThrottled:
+        log_denied(request, "login_geblokkeerd")
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, THROTTLED) from None
     if account is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, BAD_LOGIN)
+        raise denied(request, status.HTTP_401_UNAUTHORIZED, BAD_LOGIN, "login")
     new_session = start_session(session, account)
     audit(session, account, "login", address=client_address(request))
     session.commit()

@@ -137,3 +137,33 @@ def test_handoff_list_with_token_sees_all_and_with_session_only_own(client: Test
     assert own["count"] == 1
     assert own["data"][0]["queue"] == "UWV"
     assert TestClient(client.app).get("/api/handoffs").status_code == 401
+
+
+def _denials(caplog: pytest.LogCaptureFixture) -> list[dict[str, object]]:
+    """The fields of every ED-6002 (access denied) line."""
+    return [
+        r.__dict__["event_fields"]
+        for r in caplog.records
+        if r.name == "elkedeur.events" and r.__dict__.get("event_id") == "ED-6002"
+    ]
+
+
+def test_a_refused_api_login_is_logged_without_the_address_or_password(
+    client: TestClient, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(staff_service, "MAX_FAILURES_PER_ADDRESS", 2)
+    caplog.set_level("INFO", logger="elkedeur.events")
+    make_staff("UWV", "sanne@uwv.example")
+    for email in ("sanne@uwv.example", "niemand@uwv.example"):
+        assert (
+            client.post("/api/staff/login", json={"email": email, "password": "fout-wachtwoord-123"}).status_code == 401
+        )
+    assert client.post("/api/staff/login", json={"email": "sanne@uwv.example", "password": PASSWORD}).status_code == 429
+    assert _denials(caplog) == [
+        {"path": "/api/staff/login", "reason": "login"},
+        {"path": "/api/staff/login", "reason": "login"},
+        {"path": "/api/staff/login", "reason": "login_geblokkeerd"},
+    ]
+    for secret in ("sanne@uwv.example", "niemand@uwv.example", "fout-wachtwoord-123", PASSWORD):
+        assert secret not in caplog.text and secret not in str([r.__dict__.get("event_fields") for r in caplog.records])
+    assert all(not r.__dict__.get("dropped_fields") for r in caplog.records if r.name == "elkedeur.events")

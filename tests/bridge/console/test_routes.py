@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -182,3 +184,53 @@ def test_a_form_on_a_closed_case_goes_back_to_the_case_with_the_reason(client: T
         assert response.headers["location"] == f"/console/zaken/{case_id}", action
         page = client.get(response.headers["location"])
         assert "Deze zaak is al afgesloten." in page.text, action
+
+
+def _denials(caplog: pytest.LogCaptureFixture) -> list[dict[str, object]]:
+    """The fields of every ED-6002 (access denied) line."""
+    return [
+        r.__dict__["event_fields"]
+        for r in caplog.records
+        if r.name == "elkedeur.events" and r.__dict__.get("event_id") == "ED-6002"
+    ]
+
+
+def test_console_refusals_are_logged_without_personal_data(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="elkedeur.events")
+    make_staff("UWV", "sanne@uwv.example")
+    _, case_id = make_case(client)
+
+    # The login form: an expired form token, then a wrong password, then (after five) the block.
+    client.get("/console/login")
+    client.post(
+        "/console/login",
+        data={"email": "sanne@uwv.example", "password": PASSWORD, "csrf_token": "vals"},
+        follow_redirects=False,
+    )
+    assert _denials(caplog) == [{"path": "/console/login", "reason": "csrf"}]
+    for _ in range(6):
+        token = _csrf(client.get("/console/login").text)
+        client.post(
+            "/console/login",
+            data={"email": "sanne@uwv.example", "password": "niet-het-goede-1", "csrf_token": token},
+            follow_redirects=False,
+        )
+    assert _denials(caplog)[1:] == [{"path": "/console/login", "reason": "login"}] * 5 + [
+        {"path": "/console/login", "reason": "login_geblokkeerd"}
+    ]
+
+    # A logged-in form without (or with a wrong) CSRF token: 403, logged with the path without the case id.
+    caplog.clear()
+    make_staff("UWV", "ali@uwv.example")
+    console_login(client, "ali@uwv.example")
+    assert client.post(f"/console/zaken/{case_id}/oppakken", data={}, follow_redirects=False).status_code == 403
+    assert client.post("/console/logout", data={"csrf_token": "geraden"}, follow_redirects=False).status_code == 403
+    assert _denials(caplog) == [
+        {"path": "/console/zaken/{id}/oppakken", "reason": "csrf"},
+        {"path": "/console/logout", "reason": "csrf"},
+    ]
+    for secret in ("sanne@uwv.example", "ali@uwv.example", "niet-het-goede-1", PASSWORD, case_id):
+        assert secret not in caplog.text and secret not in str([r.__dict__.get("event_fields") for r in caplog.records])
+    assert all(not r.__dict__.get("dropped_fields") for r in caplog.records if r.name == "elkedeur.events")

@@ -377,3 +377,28 @@ def test_a_waiting_time_in_a_small_bucket_is_not_named() -> None:
     assert percentile_bucket(table, counts, WAIT_BUCKETS, 0.1) is None  # in the bucket of 3
     few = {"0-5m": 2, "5-15m": 2}
     assert percentile_bucket(make_table("wachttijd", few, MEASURES["wachttijd"].keys), few, WAIT_BUCKETS, 0.5) is None
+
+
+def test_refused_monitor_requests_are_logged(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    """A 403 of the Regiomonitor is an ED-6002 line: the path and why, not who or which slice."""
+    caplog.set_level("INFO", logger="elkedeur.events")
+    _as(client, "UWV", StaffRole.MEDEWERKER, "sanne@uwv.example")
+    for path in ("/api/staff/monitor", "/api/staff/monitor/export", "/console/monitor"):
+        assert client.get(path).status_code == 403
+    client.cookies.clear()
+    _as(client, "Gemeente Almere", StaffRole.COORDINATOR, "coord@almere.example")
+    assert client.get("/api/staff/monitor", params={**ON_DAY, "organisatie": "UWV"}).status_code == 403
+    assert client.get("/console/monitor", params={**ON_DAY, "regio": "Groot Amsterdam"}).status_code == 403
+    denials = [
+        r.__dict__["event_fields"]
+        for r in caplog.records
+        if r.name == "elkedeur.events" and r.__dict__.get("event_id") == "ED-6002"
+    ]
+    assert denials == [
+        {"path": "/api/staff/monitor", "reason": "rol"},
+        {"path": "/api/staff/monitor/export", "reason": "rol"},
+        {"path": "/console/monitor", "reason": "rol"},
+        {"path": "/api/staff/monitor", "reason": "scope"},
+        {"path": "/console/monitor", "reason": "scope"},
+    ]
+    assert "Groot Amsterdam" not in str(denials) and "coord@almere.example" not in caplog.text
