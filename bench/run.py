@@ -220,8 +220,8 @@ def spread_jobs(
     path: str, endpoints: Sequence[Endpoints], pool: ConversationPool | None, texts: Iterator[str] | None
 ) -> Callable[[httpx.AsyncClient], Awaitable[Send]]:
     """bench.load.job_factory over several Rasa servers: each next message goes to the next server
-    in turn, whatever its conversation, as the bridge's RasaPool does. The conversations (pool) and
-    texts are shared, so a conversation's turns stay in order across the servers."""
+    in turn, whatever its conversation (the bridge's RasaPool keeps a conversation on one server
+    instead). The conversations (pool) and texts are shared, so a conversation's turns stay in order."""
     factories = itertools.cycle([job_factory(path, e, pool, texts) for e in endpoints])
 
     async def next_job(client: httpx.AsyncClient) -> Send:

@@ -39,6 +39,8 @@ _OTHERS_BEFORE = re.compile(
     r"die( \w+){0,3}) (\w+ (of|en) )?$"
     # a relative's benefit in the writer's own story; "mijn man en ik hebben bijstand" is shared
     r"|\b(een|die|deze) (bekende|kennis|neef|nicht|buurman|buurvrouw|buurjongen|buurmeisje|jongen|meid|dame|heer|sollicitant|vriend|vriendin)( \w+){0,4} (heeft|krijgt|zit|ontvangt)( \w+){0,2} $"
+    # "onze nieuwe collega heeft een Wajong-uitkering": the colleague's, not the writer's
+    r"|\b(onze|mijn|een|de|die|deze) (nieuwe |jonge |vaste )?(collega|medewerker|medewerkster|werknemer|leerling|stagiair)( \w+){0,3} (heeft|krijgt|zit|ontvangt)( \w+){0,2} $"
     r"|\b(mijn|mn|m n) (man|vrouw|partner|vriend|vriendin|moeder|vader|zoon|dochter|broer|zus)(?! en ik)( \w+){0,2} (heeft|krijgt|zit|ontvangt|kreeg|had|zat)( \w+){0,3} $"
 )
 _HOPED_AFTER = re.compile(
@@ -338,9 +340,28 @@ def _after(text: str, entity: Entity) -> str:
     return " " + normalise(text[int(entity["end"]) :])
 
 
+# A general question ("hoeveel mag je bijverdienen naast de bijstand?", "wat is het verschil tussen
+# WW en bijstand") says nothing about the writer's own situation: a generic subject, no first person.
+_GENERIC = re.compile(r"\b(je|jij|jouw|men|iemand|verschil tussen|difference|hoe zit (dat|het)|hoe werkt)\b")
+# "jullie iemand?" asks for the writer; a sentence may start with its verb ("zit in de ww") or an age.
+_FIRST_PERSON = re.compile(
+    r"\b(ik|mij|me|mijn|mn|m n|wij|we|ons|onze|jullie|i|my)\b"
+    r"|^((hoi|hallo|hey|hee|goedemorgen|goedemiddag|goedenavond|beste|dag|ja|nee|maar|en) )?(heb|zit|ben|krijg|kreeg|woon|werk|wil|moet|zoek|had|was|zat|ontvang)\b|^(\w+ ){0,2}\d+ (jaar|jr)\b"
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?;,])\s+|\n+")
+
+
+def general_question(text: str) -> bool:
+    """True for a question about how things work in general, not about the writer."""
+    parts = [normalise(part) for part in _SENTENCE_END.split(text or "")]
+    return any(_GENERIC.search(p) for p in parts) and not any(_FIRST_PERSON.search(p) for p in parts)
+
+
 def current_uitkering(text: str, entities: Sequence[Entity], for_someone_else: bool = False) -> Optional[Entity]:
     """The benefit the writer (or, writing for someone else, that person) has now, or None when the
-    message only names hoped-for benefits or other people's."""
+    message only names hoped-for benefits or other people's, or asks a general question."""
+    if general_question(text):
+        return None
     kept = []
     for entity in entities:
         before = _before(text, entity)

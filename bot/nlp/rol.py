@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Pattern, Sequence, Tuple
 
-from bot.nlp import lexicon
+from bot.nlp import eigenaar, lexicon
 from knowledge.places import normalise
 
 ROLLEN = ("werkende", "werkzoekende", "werkgever")
@@ -49,31 +49,60 @@ HINT_MODEL_MIN = 0.5
 HINT_NO_ROL_MAX = 0.2
 
 
+# The group in bot/lexicons/rol.yml that names the topic (work or income), not a rol.
+TOPIC_GROUP = "over_werk"
+
+
 @lru_cache(maxsize=1)
 def cue_patterns() -> Dict[str, Tuple[Pattern[str], ...]]:
-    """Cue group → compiled patterns, from bot/lexicons/rol.yml."""
+    """Cue group → compiled patterns, from bot/lexicons/rol.yml (the topic group left out)."""
     data = lexicon.read_lexicon_file("rol")
-    return {group: tuple(re.compile(p) for p in patterns) for group, patterns in data.items()}
+    return {group: tuple(re.compile(p) for p in patterns) for group, patterns in data.items() if group != TOPIC_GROUP}
+
+
+@lru_cache(maxsize=1)
+def topic_pattern() -> Pattern[str]:
+    """One pattern for the words that make a message about work or income at all."""
+    return re.compile("|".join(f"(?:{p})" for p in lexicon.read_lexicon_file("rol")[TOPIC_GROUP]))
 
 
 # A sector word that names an organisation, not a job ("Installatiebedrijf met 25 man").
 _ORGANISATIE = re.compile(
     r"(bedrijf|bedrijfje|winkel|praktijk|organisatie|zaak|kwekerij|restaurant|hotel|centrum|bureau|instelling|school|fabriek)$"
 )
-_IK_BEN = re.compile(r"\b(ik ben|ben ik|ik ben een|ik ben nu|ik ben al \w+ jaar|ik werk als|werkzaam als) $")
+_IK_BEN = re.compile(
+    r"(\b(ik ben|ben ik|ik ben een|ik ben nu|ik ben al \w+ jaar|ik werk als|werkzaam als)|^(\w+ )?ben( een| nu)?) $"
+)
+
+
+# Where one sentence ends and the next begins: normalising drops the punctuation, and a pattern
+# must not read "... willen niet meer. Kan ik als zelfstandige" as one clause.
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+def sentences(text: str) -> List[str]:
+    """The normalised sentences of text (one for text without sentence punctuation)."""
+    return [norm for part in _SENTENCE_END.split(text or "") if (norm := normalise(part))]
 
 
 def find_cues(text: str) -> FrozenSet[str]:
-    """The cue groups that occur in text, plus `beroep` for "ik ben kok" (a job title from the
-    sector lexicon right after "ik ben" or "ik werk als", or opening the message: "Docent op een mbo")."""
-    norm = normalise(text or "")
-    found = {g for g, patterns in cue_patterns().items() if any(p.search(norm) for p in patterns)}
-    if any(
-        (_IK_BEN.search(norm[: m.start]) or (not norm[: m.start].strip() and not _ORGANISATIE.search(m.surface)))
-        and not norm[m.end :].startswith(" geweest")
-        for m in lexicon.find_terms(norm, ("sector",))
-    ):
-        found.add("beroep")
+    """The cue groups that occur in a sentence of text, plus `beroep` for "ik ben kok" (a job title
+    from the sector lexicon right after "ik ben" or "ik werk als", or opening the message: "Docent op een mbo")."""
+    found: set = set()
+    for index, norm in enumerate(sentences(text)):
+        found |= {g for g, patterns in cue_patterns().items() if any(p.search(norm) for p in patterns)}
+        # a title opens the message ("Docent op een mbo"); opening a later sentence it is often someone
+        # else ("Kok gaat weg, nieuwe kok nodig")
+        opens = index == 0
+        if any(
+            (
+                _IK_BEN.search(norm[: m.start])
+                or (opens and not norm[: m.start].strip() and not _ORGANISATIE.search(m.surface))
+            )
+            and not norm[m.end :].startswith(" geweest")
+            for m in lexicon.find_terms(norm, ("sector",))
+        ):
+            found.add("beroep")
     return frozenset(found)
 
 
@@ -145,8 +174,9 @@ def _by_cues(cues: FrozenSet[str], benefit: bool) -> Uitkomst:
         # "ik werk bij P&O ... wij willen iemand aannemen": the staff department speaks for the employer
         if ("hr" in cues or "leiding" in cues) and werkt_sterk and not zonder and "werkende_context" not in cues:
             return "werkgever", "werkgever-signaal", ()
-        # A job title ("fruitteler hier") may be the owner's own trade; "ik werk bij" or "mijn baas" may not.
-        if werkt_sterk or (not zonder and "werkende_context" in cues):
+        # A job title ("fruitteler hier") may be the owner's own trade; "ik werk bij" or "mijn baas" may
+        # not. A zzp'er who hires ("ik ben zzp'er en wil iemand in dienst nemen") becomes a werkgever.
+        if "werkende" in cues or (not zonder and "werkende_context" in cues):
             return None, "tegenstrijdig: werkgever en werknemer", ("werkgever", "werkende")
         # "wij zoeken chauffeurs, wie heeft geen werk?": the people without work are the candidates
         return "werkgever", "werkgever-signaal", ()
@@ -167,6 +197,9 @@ def _by_cues(cues: FrozenSet[str], benefit: bool) -> Uitkomst:
         return "werkgever", EIGEN_BEDRIJF, ()
     if (zonder or benefit) and not werkt_sterk:
         return "werkzoekende", "geen werk" if zonder else "uitkering zonder werk", ()
+    if zonder and werkt_sterk and benefit:
+        # "ik werk 6 jaar in een dc, nu contract stop en ik heb WW": the job is the one that ended
+        return "werkzoekende", "geen werk meer, uitkering", ()
     if zonder and werkt_sterk:
         return None, "tegenstrijdig: werk en geen werk", ("werkende", "werkzoekende")
     if werkt and not werkt_sterk and "werkende_context" not in cues and "zoekt_werk" in cues:
@@ -197,27 +230,18 @@ def _tie_break(candidates: Sequence[str], probs: Mapping[str, float], reden: str
     return (best, f"{reden}; model koos ({p:.2f})") if p >= TIE_BREAK else (None, reden)
 
 
-# Without a cue, the model decides only on a message about work or income at all: "ik ga verhuizen,
-# moet ik dat doorgeven?" is not ours, however the model reads it.
-_OVER_WERK = re.compile(
-    r"\b(\w*werk\w*|\w*baan\w*|\w*banen\w*|\w*arbeid\w*|zoek\w*|filiaal|filialen|job|jobs|uitkering\w*|ww|bijstand|wia|wga|iva|wajong|ioaw|wao|bbz|uwv|"
-    r"contract\w*|loon\w*|salaris|personeel\w*|sollicit\w*|vacature\w*|\w*bedrijf\w*|zaak|zaakje|ontslag\w*|ontslagen|"
-    r"ziek\w*|opleiding\w*|cursus\w*|scholing|\w*scholen|stage\w*|bbl|zzp\w*|inkomen|verdien\w*|subsidie\w*|regeling\w*|"
-    r"aow|uur|uren|dienst\w*|collega\w*|baas|klanten|opdracht\w*|diploma\w*|beroep\w*|vak|leerling\w*|medewerker\w*|"
-    r"work\w*|employ\w*|benefit\w*|salary)\b"
-)
-
-
 def _about_work(text: str) -> bool:
+    """Without a cue, the model decides only on a message about work or income at all: "ik ga
+    verhuizen, moet ik dat doorgeven?" is not ours, however the model reads it."""
     norm = normalise(text)
-    return bool(_OVER_WERK.search(norm) or lexicon.find_terms(norm, ("sector",)))
+    return bool(topic_pattern().search(norm) or lexicon.find_terms(norm, ("sector",)))
 
 
 def _by_model(
     probs: Mapping[str, float], intent_hint: Optional[Tuple[str, float]], text: str
 ) -> Tuple[Optional[str], str]:
     """Rule 7: the model decides alone when it is sure, or with DIET when both point the same way."""
-    if not probs or not _about_work(text):
+    if not probs or not _about_work(text) or eigenaar.general_question(text):
         return None, "geen duidelijk signaal"
     label, p = max(probs.items(), key=lambda kv: kv[1])
     if label in ROLLEN and p >= MODEL_THRESHOLD:

@@ -32,6 +32,8 @@ ROLE_INTENTS = {f"inform_{r}": r for r in rol_rules.ROLLEN}
 RETARGETED = set(ROLE_INTENTS) | {"inform", "nlu_fallback", "greet", "affirm"}
 # An out_of_scope this sure, without a single rol cue, is not ours to triage (spam, toeslagen).
 OUT_OF_SCOPE_SURE = 0.7
+# Cues that only say the writer owns a business, not that they ask about work.
+OWNING_ONLY = frozenset({"bedrijf", "ons_bedrijf"})
 # Intents that steer the dialogue: without a rol cue the model's guess would only disturb it.
 CONTROL_INTENTS = {
     "request_medewerker",
@@ -117,7 +119,8 @@ class RolClassifier(GraphComponent):
         name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
         entities: List[Dict[Text, Any]] = list(message.get(ENTITIES) or [])
         cues = rol_rules.find_cues(text)
-        if name == "out_of_scope" and confidence >= OUT_OF_SCOPE_SURE and not cues:
+        if name == "out_of_scope" and confidence >= OUT_OF_SCOPE_SURE and not cues - OWNING_ONLY:
+            # "een parkeervergunning voor mijn bedrijfsbus": owning a business makes no work question
             return
         for_someone_else = "ander_persoon" in cues
         uitkeringen = [e for e in entities if e.get("entity") == "uitkering"]
