@@ -90,7 +90,9 @@ _RELATIVE_BEFORE = re.compile(
     r"( \w+){0,2} (werkt|werkte|is|was|zit)( \w+){0,4} $"
 )
 # Before a school one goes to as a pupil: "wil niet meer naar school", "mijn mbo afmaken".
-_STUDY_BEFORE = re.compile(r"\b(naar|mijn|zijn|haar|hun|mn|m n|(zit|zat|zitten) (nog )?op)( de| het| een)? $")
+_STUDY_BEFORE = re.compile(r"\b(naar|van|mijn|zijn|haar|hun|mn|m n|(zit|zat|zitten) (nog )?op)( de| het| een)? $")
+# "een mbo-opleiding gaan doen", "school afgemaakt": learning there, not working
+_STUDY_AFTER = re.compile(r"^\W*(opleiding|opleidingen|diploma|niveau|examen|studie|afgemaakt|afgerond|gehaald|af\b)")
 # One's own business, whatever the rol: "ik heb al 30 jaar een bloemenzaak", "mijn eigen garage".
 _EIGEN_ZAAK = re.compile(
     r"\b(heb|hebben|run|runnen|runt)( al)?( \w+ jaar)?( een| het| de)( eigen)? $|\b(mijn|ons|onze) eigen $"
@@ -131,7 +133,8 @@ def werkplek_entities(text: str) -> List[Entity]:
     tokens = [(m.start(), m.end(), normalise(m.group(0))) for m in re.finditer(r"[^\W_]+", text)]
     index = _werkplekken()
     found = []
-    for i in range(len(tokens)):
+    i = 0
+    while i < len(tokens):
         for n in (3, 2, 1):
             key = tuple(t[2] for t in tokens[i : i + n])
             if len(key) == n and key in index:
@@ -139,6 +142,9 @@ def werkplek_entities(text: str) -> List[Entity]:
                     {"entity": "sector", "value": index[key], "start": tokens[i][0], "end": tokens[i + n - 1][1]}
                 )
                 break
+        else:
+            n = 1
+        i += n  # "middelbare school" is one mention: its "school" is not another
     return found
 
 
@@ -377,6 +383,15 @@ def current_uitkering(text: str, entities: Sequence[Entity], for_someone_else: b
     return (benefits or kept)[0]
 
 
+_VERB_AFTER = re.compile(r"^\s+(ik|je|jij|we|wij|het|dat|dit|hij|ze|u|hem|haar)\b")
+
+
+def _bouw_as_verb(text: str, entity: Entity) -> bool:
+    """ "Hoe bouw ik dat op?" builds up, it is no work in the bouw."""
+    surface = normalise(text[int(entity["start"]) : int(entity["end"])])
+    return surface == "bouw" and bool(_VERB_AFTER.search(text[int(entity["end"]) :]))
+
+
 def current_sector(
     text: str, entities: Sequence[Entity], rol: Optional[str], for_someone_else: bool = False
 ) -> Optional[Entity]:
@@ -389,7 +404,7 @@ def current_sector(
     entities += [e for e in plekken if _at_work(text, e, rol)]
     if not for_someone_else:
         entities = [e for e in entities if not _RELATIVE_BEFORE.search(_in_sentence(text, e))]
-    entities = [e for e in entities if not _uitzend_as_channel(text, e, rol)]
+    entities = [e for e in entities if not _uitzend_as_channel(text, e, rol) and not _bouw_as_verb(text, e)]
     # the first named counts among equals: "werk in een fietsenwinkel maar wil de techniek in"
     entities.sort(key=lambda e: int(e["start"]))
     if not entities:
@@ -497,7 +512,9 @@ def _at_work(text: str, entity: Entity, rol: Optional[str]) -> bool:
         return bool(
             _EIGEN_PLEK_BEFORE.search(before) or (_WERKT_BEFORE.search(before) and re.search(r"\bwerk", before))
         )
-    if entity["value"] == "onderwijs" and _STUDY_BEFORE.search(before):
+    if entity["value"] == "onderwijs" and (
+        _STUDY_BEFORE.search(before) or _STUDY_AFTER.search(text[int(entity["end"]) :])
+    ):
         return False
     if _CLIENT_OF.search(before):
         return False

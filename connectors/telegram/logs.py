@@ -14,8 +14,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from eventlog import AllowListFormatter, EventLog, LogEvent, pseudonym
-from eventlog import configure_logging as _configure_logging
+from eventlog import AllowListFormatter, EventLog, LogEvent, configure_logging, pseudonym
 from eventlog import event as _event
 
 __all__ = ["EVENTS", "EVENT_LOG", "EVENT_LOGGER", "AllowListFormatter", "configure_logging", "log_event", "pseudonym"]
@@ -52,11 +51,3 @@ EVENTS: Mapping[str, LogEvent] = EVENT_LOG.events
 def log_event(event_id: str, /, **fields: Any) -> None:
     """Log a known connector event with its allowed fields; unknown events and fields are dropped."""
     EVENT_LOG.log(event_id, **fields)
-
-
-def configure_logging(
-    level: int | str = logging.INFO, *, pseudonym_key: str | None = None, stream: Any = None
-) -> logging.Handler:
-    """Route all logging through the allow-list formatter and quiet the chatty libraries (httpx logs
-    request URLs, which contain the bot token)."""
-    return _configure_logging(level, pseudonym_key=pseudonym_key, stream=stream)

@@ -123,3 +123,18 @@ def test_sector_rules(text, rol, sector):
 
 def test_stems_are_normalised_without_spaces():
     assert all(" " not in stem for stem in eigenaar._stammen())
+
+
+@pytest.mark.parametrize(
+    ("text", "rol", "expected"),
+    [
+        # learning at a school is no work in the onderwijs
+        ("Ik ben alleenstaande moeder en heb bijstand. Ik wil een mbo-opleiding gaan doen.", "werkzoekende", None),
+        ("Mijn zoon van 19 zit thuis sinds hij van school is. Hoe kan hij aan werk komen?", "werkzoekende", None),
+        ("Nu zijn de kinderen naar de middelbare school en ik wil ook werken.", "werkzoekende", None),
+        # "hoe bouw ik dat op" builds up a sick worker's hours; the sector is the koffiebar's
+        ("Mijn medewerker komt terug na ziekte. Hoe bouw ik dat op? Koffiebar in Leiden.", "werkgever", "horeca"),
+    ],
+)
+def test_no_sector_from_study_or_a_verb(text, rol, expected):
+    assert _facts(text, rol).get("sector") == expected

@@ -151,6 +151,13 @@ from bot.nlp.rol import build_model, decide, find_cues, label_for, model_probs
         # a job and a bankruptcy: a conflict the model breaks (it is not in these rule tests)
         ("Het restaurant in Breda waar ik kok ben is failliet verklaard", [], None),
         ("ik ben in de ww gekome ik weet nie waar ik moet beginne ben 57", ["ww"], "werkzoekende"),
+        ("Ons café in Oisterwijk zoekt iemand voor achter de bar.", [], "werkgever"),
+        ("melkveehouder, zoek vaste kracht die wil melken", [], "werkgever"),
+        ("Ik heb een bedrijfje met 8 busjes. Ik krijg gewoon geen chauffeurs meer.", [], "werkgever"),
+        ("Door mijn schouder kan ik geen mensen meer tillen. WW is toegekend.", ["ww"], "werkzoekende"),
+        ("Onze nieuwe collega heeft een Wajong-uitkering. Moeten wij iets aanvragen?", [], "werkgever"),
+        ("Ik sta nog 16 uur achter de toonbank bij de bakker en krijg voor de rest WW", ["ww"], "werkende"),
+        ("Mijn tijdelijke contract bij de thuiszorg liep af toen ik ziek was", [], "werkzoekende"),
     ],
 )
 def test_decide_by_cues(text, uitkeringen, rol):
