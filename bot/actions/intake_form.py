@@ -31,12 +31,13 @@ def _has_entity(tracker: Tracker, entity: str) -> bool:
     return any(e.get("entity") == entity for e in tracker.latest_message.get("entities") or [])
 
 
-def _bare_answer(tracker: Tracker, slot: str, entity: str) -> str:
-    """The latest text when it may be read as a typed answer to the question for `slot`."""
+def _bare_answer(tracker: Tracker, slot: str, entity: str, also: frozenset = frozenset()) -> str:
+    """The latest text when it may be read as a typed answer to the question for `slot` (intents in
+    `also` count as answers too)."""
     if tracker.get_slot("requested_slot") != slot or _has_entity(tracker, entity):
         return ""
     text = latest_text(tracker)
-    if text.startswith("/") or latest_intent(tracker) not in ANSWER_INTENTS:
+    if text.startswith("/") or latest_intent(tracker) not in ANSWER_INTENTS | also:
         return ""
     return text
 
@@ -107,8 +108,9 @@ class ValidateIntakeForm(ContractSlotValidators, FormValidationAction):
     async def extract_behoefte(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """A typed need such as 'een cursus' or 'personeel'."""
-        value = normalise_behoefte(_bare_answer(tracker, "behoefte", "behoefte"))
+        """A typed need such as 'een cursus' or 'personeel'; "loonkostensubsidie" answers the question
+        too, even when DIET reads it as a question about that regeling."""
+        value = normalise_behoefte(_bare_answer(tracker, "behoefte", "behoefte", also=frozenset({"ask_regeling"})))
         return {"behoefte": value} if value else {}
 
 

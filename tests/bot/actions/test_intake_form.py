@@ -90,3 +90,10 @@ def test_ask_gemeente_after_misses(domain, pogingen, expected):
     tracker.slots["gemeente_pogingen"] = pogingen
     _, dispatcher = run(ActionAskGemeente(), tracker, domain)
     assert responses(dispatcher) == [expected]
+
+
+def test_a_regeling_named_as_the_need_answers_the_behoefte_question(domain):
+    # "loonkostensubsidie" to "waar zoekt u hulp bij?": DIET may read a question about the regeling,
+    # but it names the need; without this the form asked again and again (two employer personas).
+    events, _ = run(ValidateIntakeForm(), load_tracker("intake_behoefte_als_regeling"), domain)
+    assert slot_events(events)["behoefte"] == "loonkostensubsidie"
