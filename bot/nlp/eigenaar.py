@@ -312,6 +312,15 @@ def _before(text: str, entity: Entity) -> str:
 
 
 _SENTENCE_END = re.compile(r"[.!?;\n]")
+# Where a sentence (or, with commas, a clause) ends, for splitting: normalising drops the punctuation.
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+")
+_CLAUSE_SPLIT = re.compile(r"(?<=[.!?;,])\s+|\n+")
+
+
+def sentences(text: str, clauses: bool = False) -> List[str]:
+    """The normalised sentences of text (one for text without sentence punctuation), or its clauses."""
+    pattern = _CLAUSE_SPLIT if clauses else _SENTENCE_SPLIT
+    return [norm for part in pattern.split(text or "") if (norm := normalise(part))]
 
 
 def _sentence_before(text: str, pos: int) -> str:
@@ -354,12 +363,11 @@ _FIRST_PERSON = re.compile(
     r"\b(ik|mij|me|mijn|mn|m n|wij|we|ons|onze|jullie|i|my)\b"
     r"|^((hoi|hallo|hey|hee|goedemorgen|goedemiddag|goedenavond|beste|dag|ja|nee|maar|en) )?(heb|zit|ben|krijg|kreeg|woon|werk|wil|moet|zoek|had|was|zat|ontvang)\b|^(\w+ ){0,2}\d+ (jaar|jr)\b"
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?;,])\s+|\n+")
 
 
 def general_question(text: str) -> bool:
     """True for a question about how things work in general, not about the writer."""
-    parts = [normalise(part) for part in _SENTENCE_END.split(text or "")]
+    parts = sentences(text, clauses=True)
     return any(_GENERIC.search(p) for p in parts) and not any(_FIRST_PERSON.search(p) for p in parts)
 
 

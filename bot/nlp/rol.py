@@ -75,21 +75,12 @@ _IK_BEN = re.compile(
 )
 
 
-# Where one sentence ends and the next begins: normalising drops the punctuation, and a pattern
-# must not read "... willen niet meer. Kan ik als zelfstandige" as one clause.
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
-
-
-def sentences(text: str) -> List[str]:
-    """The normalised sentences of text (one for text without sentence punctuation)."""
-    return [norm for part in _SENTENCE_END.split(text or "") if (norm := normalise(part))]
-
-
 def find_cues(text: str) -> FrozenSet[str]:
     """The cue groups that occur in a sentence of text, plus `beroep` for "ik ben kok" (a job title
     from the sector lexicon right after "ik ben" or "ik werk als", or opening the message: "Docent op een mbo")."""
     found: set = set()
-    for index, norm in enumerate(sentences(text)):
+    # per sentence: "... willen niet meer. Kan ik als zelfstandige" is no plan to start
+    for index, norm in enumerate(eigenaar.sentences(text)):
         found |= {g for g, patterns in cue_patterns().items() if any(p.search(norm) for p in patterns)}
         # a title opens the message ("Docent op een mbo"); opening a later sentence it is often someone
         # else ("Kok gaat weg, nieuwe kok nodig")
