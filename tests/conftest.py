@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import logging
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +13,8 @@ import pytest
 import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
+
+import eventlog
 
 POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -62,3 +66,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     """An empty database per test, on SQLite and on PostgreSQL."""
     with empty_database(request.param, tmp_path) as url:
         yield url
+
+
+@pytest.fixture
+def log_stream() -> Iterator[io.StringIO]:
+    """Logging configured into a buffer (pseudonym key "eventlog-test"); the root logger restored afterwards."""
+    root = logging.getLogger()
+    saved_handlers, saved_level = list(root.handlers), root.level
+    saved_levels = {name: logging.getLogger(name).level for name in eventlog.NOISY_LOGGERS}
+    stream = io.StringIO()
+    handler = eventlog.configure_logging(logging.DEBUG, pseudonym_key="eventlog-test", stream=stream)
+    yield stream
+    root.removeHandler(handler)
+    root.handlers[:] = saved_handlers
+    root.setLevel(saved_level)
+    for name, level in saved_levels.items():
+        logging.getLogger(name).setLevel(level)
+    logging.getLogger("uvicorn.access").disabled = False

@@ -12,14 +12,13 @@ import io
 import json
 import logging
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import eventlog
-from eventlog import AllowListFormatter, EventLog, configure_logging, event, pseudonym, set_pseudonym_key
+from eventlog import AllowListFormatter, EventLog, event, pseudonym, set_pseudonym_key
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,22 +33,6 @@ TABLE = EventLog(
     pseudonymised=("chat", "conversation"),
 )
 OTHER = EventLog("elkedeur.test.other", (event("O-9", "onbekend", requested=str),), unknown="O-9")
-
-
-@pytest.fixture
-def log_stream() -> Iterator[io.StringIO]:
-    root = logging.getLogger()
-    saved_handlers, saved_level = list(root.handlers), root.level
-    saved_levels = {name: logging.getLogger(name).level for name in eventlog.NOISY_LOGGERS}
-    stream = io.StringIO()
-    handler = configure_logging(logging.DEBUG, pseudonym_key="eventlog-test", stream=stream)
-    yield stream
-    root.removeHandler(handler)
-    root.handlers[:] = saved_handlers
-    root.setLevel(saved_level)
-    for name, level in saved_levels.items():
-        logging.getLogger(name).setLevel(level)
-    logging.getLogger("uvicorn.access").disabled = False
 
 
 def _lines(stream: io.StringIO) -> list[dict[str, Any]]:

@@ -6,7 +6,6 @@ import io
 import json
 import logging
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,6 @@ from bridge.core.logging import (
     EVENTS,
     NOISY_LOGGERS,
     AllowListFormatter,
-    configure_logging,
     log_event,
     pseudonym,
 )
@@ -25,23 +23,6 @@ from bridge.schemas.conversation import MAX_MESSAGE_LENGTH
 from tests.bridge.conftest import ScriptedRasa
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture
-def log_stream() -> Iterator[io.StringIO]:
-    """Configure logging into a buffer; restore the root logger afterwards."""
-    root = logging.getLogger()
-    saved_handlers, saved_level = list(root.handlers), root.level
-    saved_levels = {name: logging.getLogger(name).level for name in NOISY_LOGGERS}
-    stream = io.StringIO()
-    handler = configure_logging(logging.DEBUG, pseudonym_key="test-key", stream=stream)
-    yield stream
-    root.removeHandler(handler)
-    root.handlers[:] = saved_handlers
-    root.setLevel(saved_level)
-    for name, level in saved_levels.items():
-        logging.getLogger(name).setLevel(level)
-    logging.getLogger("uvicorn.access").disabled = False
 
 
 def lines(stream: io.StringIO) -> list[dict[str, Any]]:
