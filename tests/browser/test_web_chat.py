@@ -149,6 +149,9 @@ def test_keyboard_only(page: Any, base_url: str) -> None:
     page.wait_for_function(
         "(old) => { const v = localStorage.getItem('elkedeur-conversation'); return v && v !== old; }", arg=first
     )
+    # The old conversation's bubbles may still be on screen for a moment: wait (with a deadline) until
+    # they are gone, instead of reading the page once right after the switch.
+    page.locator(USER, has_text="Ik werk in de bouw").wait_for(state="detached", timeout=15_000)
     page.locator(BOT).first.wait_for()
     assert page.locator(USER, has_text="Ik werk in de bouw").count() == 0
     assert page.evaluate("document.activeElement.id") == "ed-input"
