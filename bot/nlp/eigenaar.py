@@ -27,20 +27,29 @@ BENEFITS = ("ww", "wia", "wajong", "bijstand")
 _HOPED_BEFORE = re.compile(
     r"\b(recht op|in aanmerking( komen)? voor|aanvragen|aanvraag|terugvallen op|terug vallen op|naar de|"
     r"geen recht op|kan ik|kun je|kan je|mag je|kom ik|krijg ik|zou ik|over op|overstappen naar|"
-    r"vraag over( de| het)?|question about|verschil tussen|hoe werkt( de| het)?|wat is( de| het| een)?) "
+    r"vraag over( de| het)?|question about|verschil tussen|hoe werkt( de| het)?|wat is( de| het| een)?|hoe zit het met( de| het)?) "
     r"((?!mijn )\w+ ){0,2}((en|of) (\w+ )?)?$"
     r"|\b(straks|binnenkort|misschien|waarschijnlijk|later|anders)( \w+){0,4} $"
     r"|\b(voordat|zodra|wanneer|pas als|moet ik|moet je|moeten we) (ik |je |hij |zij )?((?!mijn )\w+ ){0,2}$"
+    # "ga ik gewoon de WW in": a benefit still to come
+    r"|\b(ga|gaan|kom|val|beland) (ik|je|we) ((?!mijn )\w+ ){0,2}$"
     r"|\b(voor|zonder)( de| een)? $"
 )
 # Another person's benefit: an employer's candidate, "een jongen die bijstand heeft".
 _OTHERS_BEFORE = re.compile(
-    r"\b((iemand|mensen|kandidaat|kandidaten|jongen|meisje|man|vrouw|werkzoekenden|\d+ plussers|\w+ers|\w+sters) (met|uit|in)( de| een)?|"
+    r"\b((iemand|mensen|kandidaat|kandidaten|jongen|jongere|jongeren|meisje|man|vrouw|vrouwen|personen|inwoners|werkzoekenden|\d+ plussers|\w+ers|\w+sters)"
+    # words that describe them may come between ("mensen er in Arnhem in de"), the writer's own verbs not
+    r"( (?!(ik|wij|we|en|maar|zit|zitten|zat|heb|hebben|had|ben|zijn|was|krijg|krijgen|leef|leven|sta|staan)\b)\w+){0,3}?"
+    r" (met|uit|in|op)( de| een)?( \w+){0,2}?|"
+    # English: "someone on WW", "a junior dev who's currently on WW", "someone with a wajong"
+    r"(someone|somebody|people|candidate|person|who s|whos|who is)( \w+){0,2} (with|on)( a| an)?|"
     r"die( \w+){0,3}) (\w+ (of|en) )?$"
     # a relative's benefit in the writer's own story; "mijn man en ik hebben bijstand" is shared
     r"|\b(een|die|deze) (bekende|kennis|neef|nicht|buurman|buurvrouw|buurjongen|buurmeisje|jongen|meid|dame|heer|sollicitant|vriend|vriendin)( \w+){0,4} (heeft|krijgt|zit|ontvangt)( \w+){0,2} $"
     # "onze nieuwe collega heeft een Wajong-uitkering": the colleague's, not the writer's
     r"|\b(onze|mijn|een|de|die|deze) (nieuwe |jonge |vaste )?(collega|medewerker|medewerkster|werknemer|leerling|stagiair)( \w+){0,3} (heeft|krijgt|zit|ontvangt)( \w+){0,2} $"
+    # "onze afwasser heeft wajong": the writer's staff
+    r"|\b(onze|ons) \w+( \w+){0,2} (heeft|krijgt|zit|ontvangt|had)( \w+){0,2} $"
     r"|\b(mijn|mn|m n) (man|vrouw|partner|vriend|vriendin|moeder|vader|zoon|dochter|broer|zus)(?! en ik)( \w+){0,2} (heeft|krijgt|zit|ontvangt|kreeg|had|zat)( \w+){0,3} $"
 )
 _HOPED_AFTER = re.compile(

@@ -71,29 +71,53 @@ _ORGANISATIE = re.compile(
     r"(bedrijf|bedrijfje|winkel|praktijk|organisatie|zaak|kwekerij|restaurant|hotel|centrum|bureau|instelling|school|fabriek)$"
 )
 _IK_BEN = re.compile(
-    r"(\b(ik ben|ben ik|ik ben een|ik ben nu|ik ben al \w+ jaar|ik werk als|werkzaam als)|^(\w+ )?ben( een| nu)?) $"
+    r"(\b(ik ben|ben ik|ik ben een|ik ben nu|ik ben al \w+ jaar|ik werk als|werkzaam als)|^(\w+ )?ben( een| nu)?"
+    r"|\bik ben \d+( jaar)?( oud)? en( een)?) $"
 )
+# A title opens the message, or the clause after where the writer lives: "Woon in Ens, monteur bij ...".
+_WOONT_IN = re.compile(r"^((ik )?woon (in|te|op) (\w+ ){1,2})?$")
+# A sector word that names a person, not a workplace: "zoeken we een nachtportier", not "zoek kinderopvang".
+_PERSOON = re.compile(
+    r"(er|ers|eur|eurs|ster|sters|ist|isten|ent|enten|ant|kundige|kundigen|ende|enden|man|mannen|lieden|vrouw|"
+    r"hulp|hulpen|kracht|krachten|assistente|kok|koks|chef|chefs|leraar|leraren|agent|arts|artsen|portier|operator|smid)$"
+    r"(?<!center)(?<!centre)(?<!theater)"
+)
+# Words before a title that hire: "zoeken we een nachtportier", "aannemer in Zierikzee, zoek timmerman".
+_WERVING = re.compile(
+    r"(\bzoek|\bzoeken (we|wij)|\b(we|wij) zoeken|\b\w*(bedrijf|zaak|winkel|praktijk|kwekerij|restaurant|garage|salon|"
+    r"bakkerij|boerderij|hotel|organisatie|instelling|centrum|bureau)( \w+){0,2} zoekt)( (nog|dringend|per|direct|met|spoed|alweer|al|een|twee|drie|vier|vijf|zes|\d+|enkele|"
+    r"extra|nieuwe|goede|ervaren|parttime|fulltime|jonge|allround|zelfstandige|gediplomeerde|enthousiaste|vaste))* $"
+)
+# Words before a title that make it the writer's staff: "onze afwasser heeft wajong", "een van mijn monteurs".
+_PERSONEEL = re.compile(
+    r"(\b(onze|ons)( (nieuwe|vaste|jonge|oudere|zieke|enige|oudste|beste|huidige|vorige|eigen))?"
+    r"|\b(een|twee|drie|een paar|de meeste) van (mijn|mn|onze)) $"
+)
+# Titles of people a family or a student deals with, not staff: "onze huisarts", "een van mijn docenten".
+_GEEN_PERSONEEL = re.compile(r"^(docent|docenten|leraar|leraren|schoolleider|directeur|manager|teamleider|juf|meester|mentor)")
+# What follows a title that makes it a course or a job sought, not a person: "zoek een kok opleiding".
+_GEEN_PERSOON_NA = re.compile(r"^ (opleiding|cursus|baan|vacature|vacatures|werk|functie|stage|plek|diploma)\b")
 
 
 def find_cues(text: str) -> FrozenSet[str]:
     """The cue groups that occur in a sentence of text, plus `beroep` for "ik ben kok" (a job title
-    from the sector lexicon right after "ik ben" or "ik werk als", or opening the message: "Docent op een mbo")."""
+    from the sector lexicon right after "ik ben" or "ik werk als", or opening the message: "Docent op een mbo")
+    and `werkgever` for a title the writer hires or employs ("zoeken we een nachtportier", "onze afwasser")."""
     found: set = set()
     # per sentence: "... willen niet meer. Kan ik als zelfstandige" is no plan to start
     for index, norm in enumerate(eigenaar.sentences(text)):
         found |= {g for g, patterns in cue_patterns().items() if any(p.search(norm) for p in patterns)}
-        # a title opens the message ("Docent op een mbo"); opening a later sentence it is often someone
-        # else ("Kok gaat weg, nieuwe kok nodig")
-        opens = index == 0
-        if any(
-            (
-                _IK_BEN.search(norm[: m.start])
-                or (opens and not norm[: m.start].strip() and not _ORGANISATIE.search(m.surface))
-            )
-            and not norm[m.end :].startswith(" geweest")
-            for m in lexicon.find_terms(norm, ("sector",))
-        ):
-            found.add("beroep")
+        for m in lexicon.find_terms(norm, ("sector",)):
+            before, after = norm[: m.start], norm[m.end :]
+            if _PERSOON.search(m.surface) and not _GEEN_PERSOON_NA.match(after):
+                if _WERVING.search(before) or (_PERSONEEL.search(before) and not _GEEN_PERSONEEL.match(m.surface)):
+                    found.add("werkgever")
+                    continue
+            # a title opens the message ("Docent op een mbo"); opening a later sentence it is often someone
+            # else ("Kok gaat weg, nieuwe kok nodig")
+            opens = index == 0 and _WOONT_IN.match(before) and not _ORGANISATIE.search(m.surface)
+            if (_IK_BEN.search(before) or opens) and not after.startswith(" geweest"):
+                found.add("beroep")
     return frozenset(found)
 
 
@@ -205,7 +229,12 @@ def _by_cues(cues: FrozenSet[str], benefit: bool) -> Uitkomst:
 
 def _ander_persoon(cues: FrozenSet[str], benefit: bool) -> Uitkomst:
     """Rule 1: the helped person's situation decides ("mijn zoon heeft wajong en zoekt werk")."""
-    if "derde_zonder_werk" in cues or "zonder_werk" in cues:
+    if "derde_zonder_werk" in cues:
+        return "werkzoekende", "ander persoon zonder werk", ()
+    # "mijn man is zzp-dakdekker ... geen inkomen": self-employed with little or no work still has a business
+    if "zzp" in cues and not benefit and "start_eigen_bedrijf" not in cues:
+        return "werkende", "ander persoon met werk", ()
+    if "zonder_werk" in cues:
         return "werkzoekende", "ander persoon zonder werk", ()
     if "derde_werkt" in cues:
         return "werkende", "ander persoon met werk", ()

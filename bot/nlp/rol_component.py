@@ -122,7 +122,8 @@ class RolClassifier(GraphComponent):
         if name == "out_of_scope" and confidence >= OUT_OF_SCOPE_SURE and not cues - OWNING_ONLY:
             # "een parkeervergunning voor mijn bedrijfsbus": owning a business makes no work question
             return
-        for_someone_else = "ander_persoon" in cues
+        # a relative, or a coach about a client ("ik begeleid een vrouw met een Wajong"): their benefit counts
+        for_someone_else = bool({"ander_persoon", "hulpverlener"} & cues)
         uitkeringen = [e for e in entities if e.get("entity") == "uitkering"]
         eigen = eigenaar.current_uitkering(text, uitkeringen, for_someone_else)
         if name in CONTROL_INTENTS and not cues and not (eigen and eigen.get("value") in rol_rules.BENEFITS):

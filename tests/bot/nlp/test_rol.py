@@ -158,6 +158,38 @@ from bot.nlp.rol import build_model, decide, find_cues, label_for, model_probs
         ("Onze nieuwe collega heeft een Wajong-uitkering. Moeten wij iets aanvragen?", [], "werkgever"),
         ("Ik sta nog 16 uur achter de toonbank bij de bakker en krijg voor de rest WW", ["ww"], "werkende"),
         ("Mijn tijdelijke contract bij de thuiszorg liep af toen ik ziek was", [], "werkzoekende"),
+        # a job that ends later is a job now
+        ("mijn detachering bij het waterschap stopt over drie weken, ben ik dan werkloos?", [], "werkende"),
+        ("Na de kerst wordt mijn contract bij de bibliotheek niet verlengd.", [], "werkende"),
+        ("Ik word ontslagen per 1 april, waar meld ik me?", [], "werkende"),
+        ("Raakt hij dan zijn baan kwijt? Mijn broer werkt bij een drukkerij.", [], "werkende"),
+        # terse openings, job idioms, age before the title
+        ("Woon in Tiel, buschauffeur bij Arriva, bang voor ontslag", [], "werkende"),
+        ("woon in Stein werk in de thuiszorg, wil minder uren", [], "werkende"),
+        ("Ik ben 48 en vrachtwagenchauffeur, mijn rug wil niet meer", [], "werkende"),
+        ("ik sta voor groep 7 en wil wat anders", [], "werkende"),
+        ("Twee dagen per week sta ik in een bloemenwinkel en daarnaast heb ik WGA", ["wia"], "werkende"),
+        # employers by a title they hire or employ, or in English
+        ("Loonbedrijf in Dalfsen zoekt trekkerchauffeur, kan iemand uit de ww dat leren?", [], "werkgever"),
+        ("hovenier hier, zoek tuinman voor 3 dagen", [], "werkgever"),
+        ("onze magazijnmedewerker heeft een Wajong, hoe zit het met de jobcoach?", [], "werkgever"),
+        ("Een van mijn vrachtwagenchauffeurs is al een jaar ziek.", [], "werkgever"),
+        ("we're a small bakery in Delft and want to hire someone on bijstand", [], "werkgever"),
+        ("Heftruckchauffeurs zijn hier niet aan te slepen, kunnen jullie helpen?", [], "werkgever"),
+        ("ik krijg geen koks voor mijn restaurant", [], "werkgever"),
+        # not the writer's: employers in general, people without work in general, a colleague's hiring
+        ("Welke bedrijven zoeken lassers? Ik ben sinds mei werkloos", [], "werkzoekende"),
+        ("ik werk als jurist, is dit loket ook voor mij of alleen voor mensen zonder werk?", [], "werkende"),
+        ("Werkgevers willen mij niet vanwege mijn rolstoel, ik zit in de Wajong", ["wajong"], "werkzoekende"),
+        ("Ons callcenter in Heerlen gaat sluiten, ik ben 41", [], "werkende"),
+        # starting a business from a benefit
+        ("ik heb ww en wil een eigen hondentrimsalon aan huis beginnen", ["ww"], "werkzoekende"),
+        ("Wij willen bij ons bouwbedrijf een eigen opleiding opzetten voor zij-instromers", [], "werkgever"),
+        # a relative's job
+        ("mijn schoonzoon werkt als stukadoor en heeft last van zijn schouder", [], "werkende"),
+        ("mn nicht heeft haar diploma en vindt nergens werk", [], "werkzoekende"),
+        ("een collega van mij krijgt ontslag, ze spreekt weinig Nederlands", [], "werkende"),
+        ("Mijn man is zzp-schilder en heeft geen opdrachten meer", [], "werkende"),
     ],
 )
 def test_decide_by_cues(text, uitkeringen, rol):
