@@ -190,6 +190,10 @@ from bot.nlp.rol import build_model, decide, find_cues, label_for, model_probs
         ("mn nicht heeft haar diploma en vindt nergens werk", [], "werkzoekende"),
         ("een collega van mij krijgt ontslag, ze spreekt weinig Nederlands", [], "werkende"),
         ("Mijn man is zzp-schilder en heeft geen opdrachten meer", [], "werkende"),
+        # a closed workplace ends the job; a bankruptcy with wages owed does not yet
+        ("Ik werkte 15 jaar bij drukkerij in Meppel, drukkerij is nu dicht. Nu ik heb WW.", ["ww"], "werkzoekende"),
+        ("de garage is failliet, garage is dicht en ik heb al 6 weken geen loon gehad", [], "werkende"),
+        ("Mijn uren bij de Action zijn teruggebracht naar 12", [], "werkende"),
     ],
 )
 def test_decide_by_cues(text, uitkeringen, rol):
