@@ -122,8 +122,7 @@ class RolClassifier(GraphComponent):
         if name == "out_of_scope" and confidence >= OUT_OF_SCOPE_SURE and not cues - OWNING_ONLY:
             # "een parkeervergunning voor mijn bedrijfsbus": owning a business makes no work question
             return
-        # a relative, or a coach about a client ("ik begeleid een vrouw met een Wajong"): their benefit counts
-        for_someone_else = bool({"ander_persoon", "hulpverlener"} & cues)
+        for_someone_else = "ander_persoon" in cues
         uitkeringen = [e for e in entities if e.get("entity") == "uitkering"]
         eigen = eigenaar.current_uitkering(text, uitkeringen, for_someone_else)
         if name in CONTROL_INTENTS and not cues and not (eigen and eigen.get("value") in rol_rules.BENEFITS):
