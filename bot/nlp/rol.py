@@ -94,7 +94,9 @@ _PERSONEEL = re.compile(
     r"|\b(een|twee|drie|een paar|de meeste) van (mijn|mn|onze)) $"
 )
 # Titles of people a family or a student deals with, not staff: "onze huisarts", "een van mijn docenten".
-_GEEN_PERSONEEL = re.compile(r"^(docent|docenten|leraar|leraren|schoolleider|directeur|manager|teamleider|juf|meester|mentor)")
+_GEEN_PERSONEEL = re.compile(
+    r"^(docent|docenten|leraar|leraren|schoolleider|directeur|manager|teamleider|juf|meester|mentor)"
+)
 # What follows a title that makes it a course or a job sought, not a person: "zoek een kok opleiding".
 _GEEN_PERSOON_NA = re.compile(r"^ (opleiding|cursus|baan|vacature|vacatures|werk|functie|stage|plek|diploma)\b")
 
